@@ -1,0 +1,195 @@
+/* diag.c - the rule table, the diagnostics list and its text and JSON printers. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pcifix.h"
+
+/*
+ * Every diagnostic pcifix can emit, with its stable id.  Keep this table,
+ * the man page's DIAGNOSTICS section and the tests in step.
+ */
+static const struct pcifix_rule rule_table[] = {
+	{ .id = "io-error", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_IO,
+	  .summary = "a file cannot be read or written" },
+	{ .id = "internal-error", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_IO,
+	  .summary = "pcifix failed in a way that is a bug in pcifix" },
+	{ .id = "empty-file", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_INPUT,
+	  .summary = "the file is empty" },
+	{ .id = "xml-syntax", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_INPUT,
+	  .summary = "the file is not well-formed XML" },
+	{ .id = "xml-encoding", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_INPUT,
+	  .summary = "the file is not UTF-8 (or another ASCII-compatible encoding)" },
+	{ .id = "xml-entity", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_INPUT,
+	  .summary = "the file declares or uses its own entities, which pcifix refuses" },
+	{ .id = "not-domain", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_INPUT,
+	  .summary = "the root element is not <domain>" },
+	{ .id = "bad-number", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_INPUT,
+	  .summary = "an address or controller attribute is not a number libvirt accepts" },
+	{ .id = "bad-value", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_INPUT,
+	  .summary = "an attribute has a value libvirt does not accept (multifunction, hotplug)" },
+	{ .id = "address-range", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_INPUT,
+	  .summary = "a PCI bus, slot or function is beyond what a PCI address can hold" },
+	{ .id = "would-change", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_PROBLEM,
+	  .summary = "--check: pcifix would add addresses, controllers or devices to the file" },
+	{ .id = "duplicate-element", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_INPUT,
+	  .summary = "an element libvirt reads once (<devices>, <address>) appears twice" },
+};
+
+const struct pcifix_rule *
+pcifix_rules(size_t *n)
+{
+	*n = sizeof(rule_table) / sizeof(rule_table[0]);
+	return rule_table;
+}
+
+const struct pcifix_rule *
+pcifix_rule_find(const char *id)
+{
+	size_t i, n;
+	const struct pcifix_rule *r = pcifix_rules(&n);
+
+	for (i = 0; i < n; i++)
+		if (strcmp(r[i].id, id) == 0)
+			return &r[i];
+	return NULL;
+}
+
+void
+pcifix_diags_init(struct pcifix_diags *d)
+{
+	d->v = NULL;
+	d->n = 0;
+	d->cap = 0;
+}
+
+void
+pcifix_diags_free(struct pcifix_diags *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++) {
+		free(d->v[i].file);
+		free(d->v[i].message);
+		free(d->v[i].hint);
+	}
+	free(d->v);
+	pcifix_diags_init(d);
+}
+
+struct pcifix_diag *
+pcifix_diag_add(struct pcifix_diags *d, const char *id, const char *file, unsigned line,
+		const char *fmt, ...)
+{
+	const struct pcifix_rule *rule = pcifix_rule_find(id);
+	struct pcifix_diag *diag;
+	va_list ap;
+
+	if (rule == NULL)
+		rule = pcifix_rule_find("internal-error");
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 8;
+		d->v = pcifix_xrealloc(d->v, d->cap * sizeof(*d->v));
+	}
+	diag = &d->v[d->n++];
+	diag->rule = rule;
+	diag->severity = rule->severity;
+	diag->file = pcifix_xstrdup(file ? file : "-");
+	diag->line = line;
+	va_start(ap, fmt);
+	diag->message = pcifix_xvasprintf(fmt, ap);
+	va_end(ap);
+	diag->hint = NULL;
+	return diag;
+}
+
+void
+pcifix_diag_set_hint(struct pcifix_diag *diag, const char *fmt, ...)
+{
+	va_list ap;
+
+	free(diag->hint);
+	va_start(ap, fmt);
+	diag->hint = pcifix_xvasprintf(fmt, ap);
+	va_end(ap);
+}
+
+enum pcifix_exit
+pcifix_diags_status(const struct pcifix_diags *d)
+{
+	enum pcifix_exit st = PCIFIX_EXIT_OK;
+	size_t i;
+
+	for (i = 0; i < d->n; i++) {
+		if (d->v[i].severity != PCIFIX_SEVERITY_ERROR)
+			continue;
+		if (d->v[i].rule->class == PCIFIX_CLASS_IO)
+			st = PCIFIX_EXIT_IO;
+		else if (d->v[i].rule->class == PCIFIX_CLASS_INPUT && st < PCIFIX_EXIT_INPUT)
+			st = PCIFIX_EXIT_INPUT;
+	}
+	return st;
+}
+
+bool
+pcifix_diags_has_errors(const struct pcifix_diags *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (d->v[i].severity == PCIFIX_SEVERITY_ERROR)
+			return true;
+	return false;
+}
+
+static const char *
+severity_name(enum pcifix_severity s)
+{
+	switch (s) {
+	case PCIFIX_SEVERITY_NOTE:
+		return "note";
+	case PCIFIX_SEVERITY_WARNING:
+		return "warning";
+	case PCIFIX_SEVERITY_ERROR:
+		break;
+	}
+	return "error";
+}
+
+void
+pcifix_diag_print(const struct pcifix_diag *diag, enum pcifix_format fmt, FILE *err)
+{
+	struct pcifix_buf b;
+
+	pcifix_buf_init(&b);
+	if (fmt == PCIFIX_FORMAT_JSON) {
+		pcifix_buf_puts(&b, "{\"file\":");
+		pcifix_buf_json_string(&b, diag->file);
+		pcifix_buf_printf(&b, ",\"line\":%u,\"severity\":\"%s\",\"rule\":",
+				  diag->line, severity_name(diag->severity));
+		pcifix_buf_json_string(&b, diag->rule->id);
+		pcifix_buf_puts(&b, ",\"message\":");
+		pcifix_buf_json_string(&b, diag->message);
+		pcifix_buf_puts(&b, ",\"hint\":");
+		pcifix_buf_json_string(&b, diag->hint);
+		pcifix_buf_puts(&b, "}\n");
+	} else {
+		if (diag->line)
+			pcifix_buf_printf(&b, "pcifix: %s:%u: %s: %s [%s]\n", diag->file,
+					  diag->line, severity_name(diag->severity),
+					  diag->message, diag->rule->id);
+		else
+			pcifix_buf_printf(&b, "pcifix: %s: %s: %s [%s]\n", diag->file,
+					  severity_name(diag->severity), diag->message,
+					  diag->rule->id);
+		if (diag->hint && diag->line)
+			pcifix_buf_printf(&b, "pcifix: %s:%u: hint: %s\n", diag->file,
+					  diag->line, diag->hint);
+		else if (diag->hint)
+			pcifix_buf_printf(&b, "pcifix: %s: hint: %s\n", diag->file, diag->hint);
+	}
+	fwrite(b.data, 1, b.len, err);
+	pcifix_buf_free(&b);
+}

@@ -1,0 +1,550 @@
+/* model.c - build the domain model (machine, devices, addresses, controllers) from the tree. */
+#include "config.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pcifix.h"
+
+/*
+ * Where each device kind keeps the values that matter for PCI placement.
+ * A path is "@attr" (an attribute of the device element) or "child/@attr"
+ * (an attribute of its first such child).
+ */
+struct kind_desc {
+	const char *element;
+	const char *type;        /* path of the type */
+	const char *model;       /* path of the model */
+	const char *bus;         /* path of the bus-deciding value */
+	const char *name;        /* path of what identifies it to a user */
+	const char *driver;      /* path of the driver / mode */
+};
+
+static const struct kind_desc kinds[PCIFIX_KIND__COUNT] = {
+	[PCIFIX_KIND_OTHER] = { .element = NULL },
+	[PCIFIX_KIND_DISK] = { .element = "disk", .type = "@device", .model = "@model",
+			       .bus = "target/@bus", .name = "target/@dev" },
+	[PCIFIX_KIND_CONTROLLER] = { .element = "controller", .type = "@type", .model = "@model",
+				     .name = "@index" },
+	[PCIFIX_KIND_LEASE] = { .element = "lease" },
+	[PCIFIX_KIND_FILESYSTEM] = { .element = "filesystem", .type = "@type", .model = "@model",
+				     .name = "target/@dir", .driver = "driver/@type" },
+	[PCIFIX_KIND_INTERFACE] = { .element = "interface", .type = "@type",
+				    .model = "model/@type", .name = "mac/@address" },
+	[PCIFIX_KIND_SMARTCARD] = { .element = "smartcard", .type = "@mode" },
+	[PCIFIX_KIND_SERIAL] = { .element = "serial", .type = "@type", .bus = "target/@type",
+				 .model = "target/model/@name" },
+	[PCIFIX_KIND_PARALLEL] = { .element = "parallel", .type = "@type" },
+	[PCIFIX_KIND_CONSOLE] = { .element = "console", .type = "@type", .bus = "target/@type" },
+	[PCIFIX_KIND_CHANNEL] = { .element = "channel", .type = "@type", .bus = "target/@type",
+				  .name = "target/@name" },
+	[PCIFIX_KIND_INPUT] = { .element = "input", .type = "@type", .bus = "@bus",
+				.model = "@model" },
+	[PCIFIX_KIND_TPM] = { .element = "tpm", .model = "@model" },
+	[PCIFIX_KIND_GRAPHICS] = { .element = "graphics", .type = "@type" },
+	[PCIFIX_KIND_SOUND] = { .element = "sound", .model = "@model" },
+	[PCIFIX_KIND_AUDIO] = { .element = "audio", .type = "@type" },
+	[PCIFIX_KIND_VIDEO] = { .element = "video", .model = "model/@type" },
+	[PCIFIX_KIND_HOSTDEV] = { .element = "hostdev", .type = "@type", .model = "@model",
+				  .driver = "@mode" },
+	[PCIFIX_KIND_REDIRDEV] = { .element = "redirdev", .type = "@type", .bus = "@bus" },
+	[PCIFIX_KIND_REDIRFILTER] = { .element = "redirfilter" },
+	[PCIFIX_KIND_HUB] = { .element = "hub", .type = "@type" },
+	[PCIFIX_KIND_WATCHDOG] = { .element = "watchdog", .model = "@model" },
+	[PCIFIX_KIND_MEMBALLOON] = { .element = "memballoon", .model = "@model" },
+	[PCIFIX_KIND_RNG] = { .element = "rng", .model = "@model" },
+	[PCIFIX_KIND_NVRAM] = { .element = "nvram" },
+	[PCIFIX_KIND_PANIC] = { .element = "panic", .model = "@model" },
+	[PCIFIX_KIND_SHMEM] = { .element = "shmem", .model = "model/@type", .name = "@name" },
+	[PCIFIX_KIND_MEMORY] = { .element = "memory", .model = "@model" },
+	[PCIFIX_KIND_IOMMU] = { .element = "iommu", .model = "@model" },
+	[PCIFIX_KIND_VSOCK] = { .element = "vsock", .model = "@model" },
+	[PCIFIX_KIND_CRYPTO] = { .element = "crypto", .type = "@type", .model = "@model" },
+	[PCIFIX_KIND_PSTORE] = { .element = "pstore", .model = "@backend" },
+};
+
+const char *
+pcifix_kind_name(enum pcifix_kind k)
+{
+	if (k <= PCIFIX_KIND_OTHER || k >= PCIFIX_KIND__COUNT)
+		return "device";
+	return kinds[k].element;
+}
+
+enum pcifix_kind
+pcifix_kind_from_name(const char *name)
+{
+	int k;
+
+	for (k = PCIFIX_KIND_OTHER + 1; k < PCIFIX_KIND__COUNT; k++)
+		if (strcmp(kinds[k].element, name) == 0)
+			return (enum pcifix_kind)k;
+	return PCIFIX_KIND_OTHER;
+}
+
+/* ---- machine families ----------------------------------------------- */
+
+struct family_rule {
+	const char *arch_prefix;     /* matches arch by prefix ("" = any) */
+	const char *machine;         /* exact name, or a prefix ending in '*' */
+	enum pcifix_family family;
+};
+
+/* The machine names libvirt's QEMU driver recognises for each family. */
+static const struct family_rule family_rules[] = {
+	{ "x86_64", "pc", PCIFIX_FAMILY_PC },
+	{ "x86_64", "pc-i440fx-*", PCIFIX_FAMILY_PC },
+	{ "x86_64", "pc-0.*", PCIFIX_FAMILY_PC },
+	{ "x86_64", "pc-1.*", PCIFIX_FAMILY_PC },
+	{ "x86_64", "rhel*", PCIFIX_FAMILY_PC },
+	{ "x86_64", "q35", PCIFIX_FAMILY_Q35 },
+	{ "x86_64", "pc-q35-*", PCIFIX_FAMILY_Q35 },
+	{ "x86_64", "isapc", PCIFIX_FAMILY_ISAPC },
+	{ "x86_64", "microvm", PCIFIX_FAMILY_MICROVM },
+	{ "i686", "pc", PCIFIX_FAMILY_PC },
+	{ "i686", "pc-i440fx-*", PCIFIX_FAMILY_PC },
+	{ "i686", "pc-0.*", PCIFIX_FAMILY_PC },
+	{ "i686", "pc-1.*", PCIFIX_FAMILY_PC },
+	{ "i686", "q35", PCIFIX_FAMILY_Q35 },
+	{ "i686", "pc-q35-*", PCIFIX_FAMILY_Q35 },
+	{ "i686", "isapc", PCIFIX_FAMILY_ISAPC },
+	{ "aarch64", "virt", PCIFIX_FAMILY_VIRT },
+	{ "aarch64", "virt-*", PCIFIX_FAMILY_VIRT },
+	{ "armv7l", "virt", PCIFIX_FAMILY_VIRT },
+	{ "armv7l", "virt-*", PCIFIX_FAMILY_VIRT },
+	{ "riscv64", "virt", PCIFIX_FAMILY_VIRT },
+	{ "riscv64", "virt-*", PCIFIX_FAMILY_VIRT },
+	{ "ppc64", "pseries", PCIFIX_FAMILY_PSERIES },
+	{ "ppc64", "pseries-*", PCIFIX_FAMILY_PSERIES },
+	{ "s390x", "s390-ccw-virtio", PCIFIX_FAMILY_S390_CCW },
+	{ "s390x", "s390-ccw-virtio-*", PCIFIX_FAMILY_S390_CCW },
+};
+
+/* The machine libvirt picks for each architecture when none is written. */
+static const struct {
+	const char *arch;
+	enum pcifix_family family;
+} default_family[] = {
+	{ "x86_64", PCIFIX_FAMILY_PC },
+	{ "i686", PCIFIX_FAMILY_PC },
+	{ "aarch64", PCIFIX_FAMILY_VIRT },
+	{ "armv7l", PCIFIX_FAMILY_VIRT },
+	{ "riscv64", PCIFIX_FAMILY_VIRT },
+	{ "ppc64", PCIFIX_FAMILY_PSERIES },
+	{ "ppc64le", PCIFIX_FAMILY_PSERIES },
+	{ "s390x", PCIFIX_FAMILY_S390_CCW },
+};
+
+static const char *const family_names[] = {
+	[PCIFIX_FAMILY_UNKNOWN] = "unknown",
+	[PCIFIX_FAMILY_PC] = "pc",
+	[PCIFIX_FAMILY_Q35] = "q35",
+	[PCIFIX_FAMILY_ISAPC] = "isapc",
+	[PCIFIX_FAMILY_MICROVM] = "microvm",
+	[PCIFIX_FAMILY_VIRT] = "virt",
+	[PCIFIX_FAMILY_PSERIES] = "pseries",
+	[PCIFIX_FAMILY_S390_CCW] = "s390-ccw-virtio",
+	[PCIFIX_FAMILY_CH] = "cloud-hypervisor",
+};
+
+const char *
+pcifix_family_name(enum pcifix_family f)
+{
+	return family_names[f];
+}
+
+static bool
+arch_matches(const char *rule, const char *arch)
+{
+	/* ppc64 rules cover ppc64le too. */
+	return strncmp(arch, rule, strlen(rule)) == 0;
+}
+
+static bool
+machine_matches(const char *pattern, const char *machine)
+{
+	size_t n = strlen(pattern);
+
+	if (n && pattern[n - 1] == '*')
+		return strncmp(machine, pattern, n - 1) == 0;
+	return strcmp(machine, pattern) == 0;
+}
+
+static enum pcifix_family
+family_of(const char *arch, const char *machine)
+{
+	size_t i;
+
+	if (machine == NULL) {
+		for (i = 0; i < sizeof(default_family) / sizeof(default_family[0]); i++)
+			if (strcmp(default_family[i].arch, arch) == 0)
+				return default_family[i].family;
+		return PCIFIX_FAMILY_UNKNOWN;
+	}
+	for (i = 0; i < sizeof(family_rules) / sizeof(family_rules[0]); i++)
+		if (arch_matches(family_rules[i].arch_prefix, arch) &&
+		    machine_matches(family_rules[i].machine, machine))
+			return family_rules[i].family;
+	return PCIFIX_FAMILY_UNKNOWN;
+}
+
+/* ---- values --------------------------------------------------------- */
+
+struct build {
+	struct pcifix_domain *dom;
+	struct pcifix_diags *diags;
+	const char *file;
+	int errors;
+};
+
+static const char *
+path_value(const struct pcifix_node *n, const char *path)
+{
+	const char *slash;
+
+	if (path == NULL)
+		return NULL;
+	while ((slash = strchr(path, '/')) != NULL) {
+		char child[64];
+		size_t len = (size_t)(slash - path);
+
+		if (len >= sizeof(child))
+			return NULL;
+		memcpy(child, path, len);
+		child[len] = '\0';
+		n = pcifix_node_child(n, child);
+		if (n == NULL)
+			return NULL;
+		path = slash + 1;
+	}
+	return pcifix_node_attr(n, path + 1);
+}
+
+/*
+ * Read attribute `name` of `n` as a number no larger than `max`.  Absent:
+ * *out = dflt and 0.  Not a number, or too large: a bad-number diagnostic and -1.
+ */
+static int
+number_attr(struct build *b, const struct pcifix_node *n, const char *name,
+	    unsigned long long max, long long dflt, long long *out)
+{
+	const char *v = pcifix_node_attr(n, name);
+	unsigned long long u;
+
+	*out = dflt;
+	if (v == NULL)
+		return 0;
+	if (pcifix_parse_uint(v, max, &u) < 0) {
+		pcifix_diag_add(b->diags, "bad-number", b->file, n->line,
+				"%s='%s' in <%s> is not %s", name, v, n->name,
+				pcifix_parse_uint(v, ULLONG_MAX, &u) == 0 ?
+				"in the range libvirt accepts" :
+				"a number (decimal, 0x hex or 0 octal)");
+		b->errors++;
+		return -1;
+	}
+	*out = (long long)u;
+	return 0;
+}
+
+static int
+tristate_attr(struct build *b, const struct pcifix_node *n, const char *name,
+	      enum pcifix_tristate *out)
+{
+	const char *v = pcifix_node_attr(n, name);
+
+	*out = PCIFIX_TRI_ABSENT;
+	if (v == NULL)
+		return 0;
+	if (strcmp(v, "on") == 0) {
+		*out = PCIFIX_TRI_ON;
+		return 0;
+	}
+	if (strcmp(v, "off") == 0) {
+		*out = PCIFIX_TRI_OFF;
+		return 0;
+	}
+	pcifix_diag_add(b->diags, "bad-value", b->file, n->line,
+			"%s='%s' in <%s> must be 'on' or 'off'", name, v, n->name);
+	b->errors++;
+	return -1;
+}
+
+static const struct {
+	const char *name;
+	enum pcifix_addr_type type;
+} addr_types[] = {
+	{ "pci", PCIFIX_ADDR_PCI },
+	{ "unassigned", PCIFIX_ADDR_UNASSIGNED },
+	{ "none", PCIFIX_ADDR_NONE },
+	{ "drive", PCIFIX_ADDR_DRIVE },
+	{ "usb", PCIFIX_ADDR_USB },
+	{ "virtio-serial", PCIFIX_ADDR_VIRTIO_SERIAL },
+	{ "ccid", PCIFIX_ADDR_CCID },
+	{ "ccw", PCIFIX_ADDR_CCW },
+	{ "spapr-vio", PCIFIX_ADDR_SPAPR_VIO },
+	{ "virtio-mmio", PCIFIX_ADDR_VIRTIO_MMIO },
+	{ "isa", PCIFIX_ADDR_ISA },
+	{ "dimm", PCIFIX_ADDR_DIMM },
+};
+
+/* PCI address limits, with libvirt's wording of the message. */
+static const struct {
+	const char *attr;
+	unsigned max;
+	const char *shown_max;
+} pci_limits[] = {
+	{ "bus", 0xff, "0xFF" },
+	{ "slot", 0x1f, "0x1F" },
+	{ "function", 7, "7" },
+};
+
+static int
+parse_pci_address(struct build *b, struct pcifix_node *n, struct pcifix_address *a,
+		  bool guest)
+{
+	long long v[4];
+	static const char *const names[4] = { "domain", "bus", "slot", "function" };
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < 4; i++)
+		if (number_attr(b, n, names[i], UINT_MAX, 0, &v[i]) < 0)
+			rc = -1;
+	if (tristate_attr(b, n, "multifunction", &a->multifunction) < 0)
+		rc = -1;
+	if (rc < 0)
+		return -1;
+	a->pci.domain = (unsigned)v[0];
+	a->pci.bus = (unsigned)v[1];
+	a->pci.slot = (unsigned)v[2];
+	a->pci.function = (unsigned)v[3];
+	a->empty = guest && v[0] == 0 && v[1] == 0 && v[2] == 0;
+	if (a->empty)
+		return 0;
+	for (i = 0; i < sizeof(pci_limits) / sizeof(pci_limits[0]); i++) {
+		unsigned long long val = (unsigned long long)v[i + 1];
+
+		if (val > pci_limits[i].max) {
+			pcifix_diag_add(b->diags, "address-range", b->file, n->line,
+					"invalid PCI address %s='%s', must be <= %s",
+					pci_limits[i].attr, pcifix_node_attr(n, pci_limits[i].attr),
+					pci_limits[i].shown_max);
+			b->errors++;
+			rc = -1;
+		}
+	}
+	return rc;
+}
+
+static int
+parse_address(struct build *b, struct pcifix_node *n, struct pcifix_address *a)
+{
+	const char *type = pcifix_node_attr(n, "type");
+	size_t i;
+
+	memset(a, 0, sizeof(*a));
+	a->node = n;
+	a->type_name = type;
+	a->type = PCIFIX_ADDR_OTHER;
+	if (type == NULL)
+		return 0;  /* libvirt ignores an <address> without a type */
+	for (i = 0; i < sizeof(addr_types) / sizeof(addr_types[0]); i++)
+		if (strcmp(addr_types[i].name, type) == 0)
+			a->type = addr_types[i].type;
+	if (a->type == PCIFIX_ADDR_PCI)
+		return parse_pci_address(b, n, a, true);
+	return 0;
+}
+
+static void
+parse_controller(struct build *b, struct pcifix_device *d)
+{
+	struct pcifix_node *n = d->node, *t, *m;
+
+	number_attr(b, n, "index", INT_MAX, -1, &d->index);
+	m = pcifix_node_child(n, "model");
+	d->model_name = m ? pcifix_node_attr(m, "name") : NULL;
+	d->target.chassis_nr = d->target.chassis = d->target.port = -1;
+	d->target.bus_nr = d->target.index = -1;
+	t = pcifix_node_child(n, "target");
+	d->target.node = t;
+	if (t == NULL)
+		return;
+	number_attr(b, t, "chassisNr", INT_MAX, -1, &d->target.chassis_nr);
+	number_attr(b, t, "chassis", INT_MAX, -1, &d->target.chassis);
+	number_attr(b, t, "port", INT_MAX, -1, &d->target.port);
+	number_attr(b, t, "busNr", INT_MAX, -1, &d->target.bus_nr);
+	number_attr(b, t, "index", INT_MAX, -1, &d->target.index);
+	tristate_attr(b, t, "hotplug", &d->target.hotplug);
+}
+
+static void
+parse_hostdev_source(struct build *b, struct pcifix_device *d)
+{
+	struct pcifix_node *src = pcifix_node_child(d->node, "source"), *a;
+	struct pcifix_address tmp;
+
+	if (src == NULL || (a = pcifix_node_child(src, "address")) == NULL)
+		return;
+	if (d->type == NULL || strcmp(d->type, "pci") != 0)
+		return;
+	memset(&tmp, 0, sizeof(tmp));
+	if (parse_pci_address(b, a, &tmp, false) == 0) {
+		d->host_addr = tmp.pci;
+		d->has_host_addr = true;
+	}
+}
+
+static void
+add_device(struct build *b, struct pcifix_node *n, enum pcifix_kind k, size_t *cap)
+{
+	struct pcifix_domain *dom = b->dom;
+	const struct kind_desc *kd = &kinds[k];
+	struct pcifix_device *d;
+	struct pcifix_node *addr;
+
+	if (dom->ndevs == *cap) {
+		*cap = *cap ? *cap * 2 : 32;
+		dom->devs = pcifix_xrealloc(dom->devs, *cap * sizeof(*dom->devs));
+	}
+	d = &dom->devs[dom->ndevs++];
+	memset(d, 0, sizeof(*d));
+	d->kind = k;
+	d->node = n;
+	d->line = n->line;
+	d->index = -1;
+	d->type = path_value(n, kd->type);
+	d->model = path_value(n, kd->model);
+	d->bus = path_value(n, kd->bus);
+	d->name = path_value(n, kd->name);
+	d->driver = path_value(n, kd->driver);
+	addr = pcifix_node_child(n, "address");
+	if (addr)
+		parse_address(b, addr, &d->addr);
+	if (k == PCIFIX_KIND_CONTROLLER)
+		parse_controller(b, d);
+	else if (k == PCIFIX_KIND_HOSTDEV)
+		parse_hostdev_source(b, d);
+}
+
+struct pcifix_domain *
+pcifix_model_build(struct pcifix_doc *doc, struct pcifix_diags *diags)
+{
+	struct pcifix_domain *dom;
+	struct pcifix_node *root = doc->root, *os, *type, *devs;
+	struct build b;
+	size_t cap = 0;
+
+	if (root == NULL || root->in_namespace || strcmp(root->name, "domain") != 0) {
+		pcifix_diag_add(diags, "not-domain", doc->file, root ? root->line : 1,
+				"the root element is <%s>, not <domain>: this is not a "
+				"libvirt domain XML", root ? root->name : "");
+		return NULL;
+	}
+	dom = pcifix_xcalloc(1, sizeof(*dom));
+	dom->doc = doc;
+	b.dom = dom;
+	b.diags = diags;
+	b.file = doc->file;
+	b.errors = 0;
+
+	dom->virt_name = pcifix_node_attr(root, "type");
+	if (dom->virt_name == NULL)
+		dom->virt = PCIFIX_VIRT_OTHER;
+	else if (strcmp(dom->virt_name, "qemu") == 0)
+		dom->virt = PCIFIX_VIRT_QEMU;
+	else if (strcmp(dom->virt_name, "kvm") == 0)
+		dom->virt = PCIFIX_VIRT_KVM;
+	else if (strcmp(dom->virt_name, "ch") == 0)
+		dom->virt = PCIFIX_VIRT_CH;
+	else
+		dom->virt = PCIFIX_VIRT_OTHER;
+
+	os = pcifix_node_child(root, "os");
+	type = os ? pcifix_node_child(os, "type") : NULL;
+	dom->arch = type ? pcifix_node_attr(type, "arch") : NULL;
+	dom->machine = type ? pcifix_node_attr(type, "machine") : NULL;
+	if (dom->arch == NULL)
+		dom->arch = "x86_64";   /* libvirt takes the host's; pcifix assumes x86_64 */
+	if (dom->virt == PCIFIX_VIRT_CH)
+		dom->family = PCIFIX_FAMILY_CH;
+	else
+		dom->family = family_of(dom->arch, dom->machine);
+
+	/* libvirt reads devices from every <devices> child, in order. */
+	for (devs = root->first_child; devs; devs = devs->next) {
+		struct pcifix_node *n;
+
+		if (devs->in_namespace || strcmp(devs->name, "devices") != 0)
+			continue;
+		if (dom->devices_node == NULL)
+			dom->devices_node = devs;
+		for (n = devs->first_child; n; n = n->next) {
+			enum pcifix_kind k;
+
+			if (n->in_namespace)
+				continue;
+			k = pcifix_kind_from_name(n->name);
+			if (k != PCIFIX_KIND_OTHER)
+				add_device(&b, n, k, &cap);
+		}
+	}
+	if (b.errors) {
+		pcifix_domain_free(dom);
+		return NULL;
+	}
+	return dom;
+}
+
+void
+pcifix_domain_free(struct pcifix_domain *dom)
+{
+	if (dom == NULL)
+		return;
+	free(dom->devs);
+	free(dom);
+}
+
+const char *
+pcifix_pci_addr_fmt(const struct pcifix_pci_addr *a, char *buf, size_t len)
+{
+	snprintf(buf, len, "%04x:%02x:%02x.%x", a->domain, a->bus, a->slot, a->function);
+	return buf;
+}
+
+char *
+pcifix_device_describe(const struct pcifix_device *d)
+{
+	const char *k = pcifix_kind_name(d->kind);
+	char host[32];
+
+	switch (d->kind) {
+	case PCIFIX_KIND_CONTROLLER:
+		if (d->model)
+			return pcifix_xasprintf("controller %s %lld (%s)", d->type ? d->type : "?",
+						d->index, d->model);
+		return pcifix_xasprintf("controller %s %lld", d->type ? d->type : "?", d->index);
+	case PCIFIX_KIND_DISK:
+		return pcifix_xasprintf("disk %s (%s)", d->name ? d->name : "?",
+					d->bus ? d->bus : "no bus");
+	case PCIFIX_KIND_HOSTDEV:
+		if (d->has_host_addr)
+			return pcifix_xasprintf("hostdev %s %s", d->type ? d->type : "?",
+						pcifix_pci_addr_fmt(&d->host_addr, host,
+								    sizeof(host)));
+		return pcifix_xasprintf("hostdev %s", d->type ? d->type : "?");
+	default:
+		break;
+	}
+	if (d->name && d->model)
+		return pcifix_xasprintf("%s %s (%s)", k, d->name, d->model);
+	if (d->name)
+		return pcifix_xasprintf("%s %s", k, d->name);
+	if (d->model)
+		return pcifix_xasprintf("%s (%s)", k, d->model);
+	if (d->type)
+		return pcifix_xasprintf("%s %s", k, d->type);
+	return pcifix_xstrdup(k);
+}

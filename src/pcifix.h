@@ -1,0 +1,436 @@
+/* pcifix.h - internal interfaces of pcifix, grouped by the file that implements them. */
+#ifndef PCIFIX_H
+#define PCIFIX_H
+
+/*
+ * Memory ownership, once for the whole program:
+ *  - every struct pcifix_X that has pcifix_X_new() or pcifix_X_load() has a
+ *    pcifix_X_free(); pcifix_X_free(NULL) is a no-op;
+ *  - a returned `char *` belongs to the caller (free() it); a `const char *`
+ *    is borrowed and lives as long as the object it came from;
+ *  - libxml2 never leaks out of xml.c: its strings are copied there.
+ *  - allocation failure aborts through pcifix_oom(); no caller checks for NULL
+ *    from the x-allocators.
+ */
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* Exit statuses, the single definition (the man page's EXIT STATUS matches). */
+enum pcifix_exit {
+	PCIFIX_EXIT_OK = 0,      /* nothing wrong (or nothing to change with --check) */
+	PCIFIX_EXIT_CHECK = 1,   /* --check: a file would change or has a problem */
+	PCIFIX_EXIT_USAGE = 2,   /* bad command line */
+	PCIFIX_EXIT_INPUT = 3,   /* invalid input: not XML, not a domain, bad address */
+	PCIFIX_EXIT_IO = 4,      /* I/O or internal error */
+};
+
+/* ---- util.c ---------------------------------------------------------- */
+
+void pcifix_oom(void) __attribute__((noreturn));
+void *pcifix_xmalloc(size_t n);
+void *pcifix_xcalloc(size_t n, size_t size);
+void *pcifix_xrealloc(void *p, size_t n);
+char *pcifix_xstrdup(const char *s);
+char *pcifix_xstrndup(const char *s, size_t n);
+char *pcifix_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *pcifix_xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
+/* A growable byte buffer; `data` is always NUL-terminated. */
+struct pcifix_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+void pcifix_buf_init(struct pcifix_buf *b);
+void pcifix_buf_add(struct pcifix_buf *b, const char *s, size_t n);
+void pcifix_buf_puts(struct pcifix_buf *b, const char *s);
+void pcifix_buf_printf(struct pcifix_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void pcifix_buf_json_string(struct pcifix_buf *b, const char *s);
+char *pcifix_buf_steal(struct pcifix_buf *b);
+void pcifix_buf_free(struct pcifix_buf *b);
+
+/*
+ * Parse an unsigned number the way libvirt does (strtoul with base 0):
+ * "5", "0x5" and "05" are accepted, a leading 0 means octal; leading white
+ * space is skipped; a sign, trailing junk, an empty string or a value above
+ * `max` are rejected.  Returns 0 and sets *out, or -1.
+ */
+int pcifix_parse_uint(const char *s, unsigned long long max, unsigned long long *out);
+
+/* ---- diag.c ---------------------------------------------------------- */
+
+enum pcifix_severity {
+	PCIFIX_SEVERITY_NOTE,
+	PCIFIX_SEVERITY_WARNING,
+	PCIFIX_SEVERITY_ERROR,
+};
+
+/* What a diagnostic means for the exit status. */
+enum pcifix_diag_class {
+	PCIFIX_CLASS_PROBLEM,    /* a finding about a valid domain (lint) */
+	PCIFIX_CLASS_INPUT,      /* the file cannot be processed: exit 3 */
+	PCIFIX_CLASS_IO,         /* I/O or internal failure: exit 4 */
+};
+
+struct pcifix_rule {
+	const char *id;                    /* stable, listed in the man page */
+	enum pcifix_severity severity;     /* default severity */
+	enum pcifix_diag_class class;
+	const char *summary;               /* one line for --help-rules and the man page */
+};
+
+struct pcifix_diag {
+	const struct pcifix_rule *rule;
+	enum pcifix_severity severity;
+	char *file;
+	unsigned line;          /* 0 when the problem has no line */
+	char *message;
+	char *hint;             /* NULL when there is no fix to suggest */
+};
+
+struct pcifix_diags {
+	struct pcifix_diag *v;
+	size_t n;
+	size_t cap;
+};
+
+enum pcifix_format {
+	PCIFIX_FORMAT_TEXT,
+	PCIFIX_FORMAT_JSON,
+};
+
+const struct pcifix_rule *pcifix_rule_find(const char *id);
+const struct pcifix_rule *pcifix_rules(size_t *n);
+void pcifix_diags_init(struct pcifix_diags *d);
+void pcifix_diags_free(struct pcifix_diags *d);
+/* Append a diagnostic for rule `id` (which must exist) at file:line. */
+struct pcifix_diag *pcifix_diag_add(struct pcifix_diags *d, const char *id,
+				    const char *file, unsigned line,
+				    const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+void pcifix_diag_set_hint(struct pcifix_diag *diag, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* The exit status the diagnostics call for (0, 3 or 4; lint findings don't count). */
+enum pcifix_exit pcifix_diags_status(const struct pcifix_diags *d);
+bool pcifix_diags_has_errors(const struct pcifix_diags *d);
+void pcifix_diag_print(const struct pcifix_diag *diag, enum pcifix_format fmt, FILE *err);
+
+/* ---- xml.c: bytes -> element tree with byte positions ---------------- */
+
+struct pcifix_attr {
+	char *name;             /* qualified name as written */
+	char *value;            /* value after XML decoding (entities, char refs) */
+	size_t raw_start;       /* offset of the first byte of the name */
+	size_t value_start;     /* offset just after the opening quote */
+	size_t value_end;       /* offset of the closing quote */
+};
+
+struct pcifix_node {
+	char *name;             /* qualified name as written */
+	bool in_namespace;      /* has a namespace URI: not a libvirt element */
+	struct pcifix_attr *attrs;
+	size_t nattrs;
+	char *text;             /* character data directly inside (decoded), or NULL */
+	size_t text_len;
+	struct pcifix_node *parent;
+	struct pcifix_node *first_child;   /* element children only */
+	struct pcifix_node *last_child;
+	struct pcifix_node *next;
+	unsigned line;          /* line of the '<' that opens the element */
+	size_t start;           /* offset of '<' */
+	size_t stag_end;        /* offset just past the start tag's '>' */
+	size_t etag_start;      /* offset of "</" (== stag_end... == end when empty) */
+	size_t end;             /* offset just past the element */
+	bool self_closing;      /* written as <x/> */
+};
+
+struct pcifix_doc {
+	char *file;             /* name used in diagnostics */
+	char *bytes;            /* the input, unchanged, NUL-terminated */
+	size_t len;
+	struct pcifix_node *root;
+	struct pcifix_node *nodes;  /* every element, document order */
+	size_t nnodes;
+	const char *eol;        /* "\n" or "\r\n", the file's own line end */
+	char quote;             /* the quote the file's attributes mostly use */
+	char *indent_unit;      /* one level of indentation, as the file uses it */
+};
+
+/*
+ * Parse `len` bytes (taking ownership of `bytes`, which must have a NUL at
+ * bytes[len]).  Never loads an external DTD or entity and never touches the
+ * network.  On failure returns NULL and appends a diagnostic.
+ */
+struct pcifix_doc *pcifix_xml_load(char *bytes, size_t len, const char *file,
+				   struct pcifix_diags *diags);
+void pcifix_doc_free(struct pcifix_doc *doc);
+const char *pcifix_node_attr(const struct pcifix_node *n, const char *name);
+const struct pcifix_attr *pcifix_node_attr_full(const struct pcifix_node *n, const char *name);
+/* The first child element named `name` (no namespace), or NULL. */
+struct pcifix_node *pcifix_node_child(const struct pcifix_node *n, const char *name);
+/* Offset of the first byte of the line `off` is on. */
+size_t pcifix_doc_line_start(const struct pcifix_doc *doc, size_t off);
+/*
+ * The indentation of element `n`: the white space between the start of its
+ * line and its '<', or NULL when something else precedes it on that line.
+ */
+char *pcifix_node_indent(const struct pcifix_doc *doc, const struct pcifix_node *n);
+
+/* ---- model.c: element tree -> domain model --------------------------- */
+
+enum pcifix_kind {
+	PCIFIX_KIND_OTHER = 0,
+	PCIFIX_KIND_DISK,
+	PCIFIX_KIND_CONTROLLER,
+	PCIFIX_KIND_LEASE,
+	PCIFIX_KIND_FILESYSTEM,
+	PCIFIX_KIND_INTERFACE,
+	PCIFIX_KIND_SMARTCARD,
+	PCIFIX_KIND_SERIAL,
+	PCIFIX_KIND_PARALLEL,
+	PCIFIX_KIND_CONSOLE,
+	PCIFIX_KIND_CHANNEL,
+	PCIFIX_KIND_INPUT,
+	PCIFIX_KIND_TPM,
+	PCIFIX_KIND_GRAPHICS,
+	PCIFIX_KIND_SOUND,
+	PCIFIX_KIND_AUDIO,
+	PCIFIX_KIND_VIDEO,
+	PCIFIX_KIND_HOSTDEV,
+	PCIFIX_KIND_REDIRDEV,
+	PCIFIX_KIND_REDIRFILTER,
+	PCIFIX_KIND_HUB,
+	PCIFIX_KIND_WATCHDOG,
+	PCIFIX_KIND_MEMBALLOON,
+	PCIFIX_KIND_RNG,
+	PCIFIX_KIND_NVRAM,
+	PCIFIX_KIND_PANIC,
+	PCIFIX_KIND_SHMEM,
+	PCIFIX_KIND_MEMORY,
+	PCIFIX_KIND_IOMMU,
+	PCIFIX_KIND_VSOCK,
+	PCIFIX_KIND_CRYPTO,
+	PCIFIX_KIND_PSTORE,
+	PCIFIX_KIND__COUNT,
+};
+
+/* Element name of a device kind ("disk", "controller", ...). */
+const char *pcifix_kind_name(enum pcifix_kind k);
+enum pcifix_kind pcifix_kind_from_name(const char *name);
+
+enum pcifix_addr_type {
+	PCIFIX_ADDR_ABSENT = 0,  /* no <address> element */
+	PCIFIX_ADDR_PCI,
+	PCIFIX_ADDR_UNASSIGNED,  /* <address type='unassigned'/> (PCI hostdevs) */
+	PCIFIX_ADDR_NONE,        /* <address type='none'/>: invalid in libvirt */
+	PCIFIX_ADDR_DRIVE,
+	PCIFIX_ADDR_USB,
+	PCIFIX_ADDR_VIRTIO_SERIAL,
+	PCIFIX_ADDR_CCID,
+	PCIFIX_ADDR_CCW,
+	PCIFIX_ADDR_SPAPR_VIO,
+	PCIFIX_ADDR_VIRTIO_MMIO,
+	PCIFIX_ADDR_ISA,
+	PCIFIX_ADDR_DIMM,
+	PCIFIX_ADDR_OTHER,       /* any other type string, kept as written */
+};
+
+enum pcifix_tristate {
+	PCIFIX_TRI_ABSENT = 0,
+	PCIFIX_TRI_ON,
+	PCIFIX_TRI_OFF,
+};
+
+struct pcifix_pci_addr {
+	unsigned domain;
+	unsigned bus;
+	unsigned slot;
+	unsigned function;
+};
+
+struct pcifix_address {
+	enum pcifix_addr_type type;
+	const char *type_name;               /* as written; NULL when absent */
+	struct pcifix_pci_addr pci;          /* PCIFIX_ADDR_PCI only */
+	enum pcifix_tristate multifunction;
+	bool empty;              /* pci with domain, bus and slot all 0: "assign me" */
+	struct pcifix_node *node;            /* the <address> element, or NULL */
+};
+
+/* <target> values of a PCI controller; -1 where not written. */
+struct pcifix_ctrl_target {
+	long long chassis_nr;
+	long long chassis;
+	long long port;
+	long long bus_nr;
+	long long index;         /* pseries PHB target index */
+	enum pcifix_tristate hotplug;
+	struct pcifix_node *node;
+};
+
+struct pcifix_device {
+	enum pcifix_kind kind;
+	struct pcifix_node *node;
+	unsigned line;
+	const char *type;        /* the element's type= (controller type, hostdev type, ...) */
+	const char *model;       /* the model in libvirt's sense for this kind, or NULL */
+	const char *bus;         /* what decides the bus: disk target bus, input bus,
+				    serial/console/channel target type; or NULL */
+	const char *driver;      /* filesystem driver type, hostdev mode; or NULL */
+	const char *name;        /* what identifies it to a user: disk target, MAC, ... */
+	struct pcifix_address addr;
+	/* Controllers only. */
+	long long index;         /* -1 when not written */
+	const char *model_name;  /* <model name='...'/> */
+	struct pcifix_ctrl_target target;
+	/* Hostdevs only: host PCI address, as written. */
+	struct pcifix_pci_addr host_addr;
+	bool has_host_addr;
+};
+
+enum pcifix_virt {
+	PCIFIX_VIRT_QEMU,
+	PCIFIX_VIRT_KVM,
+	PCIFIX_VIRT_CH,
+	PCIFIX_VIRT_OTHER,
+};
+
+enum pcifix_family {
+	PCIFIX_FAMILY_UNKNOWN = 0,
+	PCIFIX_FAMILY_PC,        /* i440fx */
+	PCIFIX_FAMILY_Q35,
+	PCIFIX_FAMILY_ISAPC,
+	PCIFIX_FAMILY_MICROVM,
+	PCIFIX_FAMILY_VIRT,      /* aarch64/armv7/riscv64 virt */
+	PCIFIX_FAMILY_PSERIES,
+	PCIFIX_FAMILY_S390_CCW,
+	PCIFIX_FAMILY_CH,        /* Cloud Hypervisor: no machine types */
+};
+
+const char *pcifix_family_name(enum pcifix_family f);
+
+struct pcifix_domain {
+	struct pcifix_doc *doc;              /* borrowed */
+	enum pcifix_virt virt;
+	const char *virt_name;
+	const char *arch;                    /* as written, or the default */
+	const char *machine;                 /* as written, or NULL */
+	enum pcifix_family family;           /* from machine, or the arch's default */
+	struct pcifix_node *devices_node;    /* <devices>, or NULL */
+	struct pcifix_device *devs;          /* document order */
+	size_t ndevs;
+};
+
+/*
+ * Build the model.  Returns NULL (and appends diagnostics) when the document
+ * is not a domain libvirt could read for address purposes: root is not
+ * <domain>, a number is not a number, an address value is out of range.
+ */
+struct pcifix_domain *pcifix_model_build(struct pcifix_doc *doc, struct pcifix_diags *diags);
+void pcifix_domain_free(struct pcifix_domain *dom);
+/* "0000:00:02.0" into buf (at least 16 bytes). */
+const char *pcifix_pci_addr_fmt(const struct pcifix_pci_addr *a, char *buf, size_t len);
+/* "disk vda", "interface 52:54:00:..", "controller pci 1 (pcie-root-port)" */
+char *pcifix_device_describe(const struct pcifix_device *d);
+
+/* ---- edit.c: splice new text into the original bytes ----------------- */
+
+struct pcifix_edit {
+	size_t off;             /* where, in the original bytes */
+	size_t del;             /* how many original bytes to replace */
+	struct pcifix_buf text; /* what goes there */
+	size_t seq;             /* insertion order, to keep equal offsets stable */
+	const struct pcifix_node *expanded;  /* a self-closing element opened up */
+	size_t tail;            /* bytes of its closing tag at the end of text */
+};
+
+struct pcifix_edits {
+	const struct pcifix_doc *doc;
+	struct pcifix_edit *v;
+	size_t n;
+	size_t cap;
+	size_t last_expanded;   /* index of the last expansion edit, a lookup hint */
+};
+
+void pcifix_edits_init(struct pcifix_edits *e, const struct pcifix_doc *doc);
+void pcifix_edits_free(struct pcifix_edits *e);
+void pcifix_edit_raw(struct pcifix_edits *e, size_t off, size_t del, const char *text);
+/*
+ * New XML text: lines are separated by "\n" and each leading '\t' stands for
+ * one level of nesting; both become the file's own line end and indentation,
+ * and ' becomes the file's own quote.  Where the file keeps the surrounding
+ * elements on one line, the new text goes on that line too.
+ */
+/* Insert `xml` as the last child element of `parent`. */
+void pcifix_edit_append_child(struct pcifix_edits *e, const struct pcifix_node *parent,
+			      const char *xml);
+/* Insert `xml` as the next sibling element of `sib`. */
+void pcifix_edit_insert_after(struct pcifix_edits *e, const struct pcifix_node *sib,
+			      const char *xml);
+/* Set attribute `name` of `n` to `value`: replace the value or append the attribute. */
+void pcifix_edit_set_attr(struct pcifix_edits *e, const struct pcifix_node *n,
+			  const char *name, const char *value);
+/* Replace element `n` entirely by `xml`. */
+void pcifix_edit_replace(struct pcifix_edits *e, const struct pcifix_node *n, const char *xml);
+/* The original bytes with every edit applied (the caller frees). */
+char *pcifix_edits_apply(struct pcifix_edits *e, size_t *len);
+
+/* ---- diff.c: unified diff of an edited document ---------------------- */
+
+/*
+ * Append to `out` a unified diff (3 lines of context) of the document before
+ * and after `e`, labelled a/LABEL and b/LABEL.  Nothing when `e` is empty.
+ */
+void pcifix_diff_unified(struct pcifix_buf *out, const char *label, struct pcifix_edits *e);
+/* Sort the edits by position (stable); -1 if two of them overlap. */
+int pcifix_edits_sort(struct pcifix_edits *e);
+
+/* ---- list.c: --list ------------------------------------------------- */
+
+void pcifix_list_print(const struct pcifix_domain *dom, enum pcifix_format fmt,
+		       struct pcifix_buf *out);
+
+/* ---- io.c: files ---------------------------------------------------- */
+
+/* Read a whole file ("-" is stdin) into a NUL-terminated buffer. */
+int pcifix_io_read(const char *path, char **bytes, size_t *len, struct pcifix_diags *diags);
+/*
+ * Replace `path` atomically: a temporary file in the same directory, written,
+ * fsynced, given the old file's mode (and owner, where allowed), then
+ * rename()d over it.  A symbolic link is followed and stays a link.  On
+ * failure `path` is untouched and no temporary file is left.
+ */
+int pcifix_io_write_atomic(const char *path, const char *data, size_t len,
+			   struct pcifix_diags *diags);
+
+/* ---- run.c: the one entry point ------------------------------------- */
+
+enum pcifix_mode {
+	PCIFIX_MODE_PRINT,      /* augmented XML to stdout, or to -o */
+	PCIFIX_MODE_IN_PLACE,   /* -i */
+	PCIFIX_MODE_CHECK,      /* --check */
+	PCIFIX_MODE_DIFF,       /* --diff */
+	PCIFIX_MODE_LIST,       /* --list */
+};
+
+struct pcifix_opts {
+	enum pcifix_mode mode;
+	bool check;             /* --check, also combinable with --diff and --list */
+	const char *output;     /* -o FILE, or NULL */
+	enum pcifix_format format;
+	const char *const *files;
+	size_t nfiles;
+};
+
+/* Process every file; returns the worst exit status. */
+enum pcifix_exit pcifix_run(const struct pcifix_opts *opts, FILE *out, FILE *err);
+/* One document in memory, as the fuzzer and tests drive it: returns the status. */
+enum pcifix_exit pcifix_process_buffer(const char *file, const char *bytes, size_t len,
+				       const struct pcifix_opts *opts,
+				       struct pcifix_buf *out, struct pcifix_diags *diags);
+
+#endif

@@ -1,0 +1,168 @@
+/* run.c - the pipeline for each file: read, load, model, (assign), check, write. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "pcifix.h"
+
+/*
+ * Process one document held in memory.  `out` receives what the mode
+ * produces for this file (the XML, the diff or the listing); the caller
+ * decides where it goes.  *changed tells whether the XML would change.
+ */
+static enum pcifix_exit
+process(const char *file, char *bytes, size_t len, const struct pcifix_opts *opts,
+	struct pcifix_buf *out, bool *changed, struct pcifix_diags *diags)
+{
+	struct pcifix_doc *doc;
+	struct pcifix_domain *dom = NULL;
+	struct pcifix_edits edits;
+	enum pcifix_exit st;
+	char *result = NULL;
+	size_t rlen = 0;
+
+	*changed = false;
+	doc = pcifix_xml_load(bytes, len, file, diags);
+	if (doc == NULL)
+		return pcifix_diags_status(diags);
+	dom = pcifix_model_build(doc, diags);
+	if (dom == NULL) {
+		st = pcifix_diags_status(diags);
+		pcifix_doc_free(doc);
+		return st;
+	}
+	pcifix_edits_init(&edits, doc);
+
+	/* Address assignment plugs in here: it only appends edits. */
+
+	if (pcifix_edits_sort(&edits) < 0) {
+		pcifix_diag_add(diags, "internal-error", file, 0,
+				"two changes to the same bytes; please report this");
+		goto out;
+	}
+	*changed = edits.n > 0;
+	switch (opts->mode) {
+	case PCIFIX_MODE_LIST:
+		pcifix_list_print(dom, opts->format, out);
+		break;
+	case PCIFIX_MODE_DIFF:
+		pcifix_diff_unified(out, file, &edits);
+		break;
+	case PCIFIX_MODE_PRINT:
+	case PCIFIX_MODE_IN_PLACE:
+		result = pcifix_edits_apply(&edits, &rlen);
+		pcifix_buf_add(out, result, rlen);
+		free(result);
+		break;
+	case PCIFIX_MODE_CHECK:
+		break;
+	}
+out:
+	pcifix_edits_free(&edits);
+	pcifix_domain_free(dom);
+	pcifix_doc_free(doc);
+	return pcifix_diags_status(diags);
+}
+
+enum pcifix_exit
+pcifix_process_buffer(const char *file, const char *bytes, size_t len,
+		      const struct pcifix_opts *opts, struct pcifix_buf *out,
+		      struct pcifix_diags *diags)
+{
+	char *copy = pcifix_xmalloc(len + 1);
+	bool changed;
+	enum pcifix_exit st;
+
+	memcpy(copy, bytes, len);
+	copy[len] = '\0';
+	st = process(file, copy, len, opts, out, &changed, diags);
+	if (st == PCIFIX_EXIT_OK && opts->check &&
+	    (changed || pcifix_diags_has_errors(diags)))
+		st = PCIFIX_EXIT_CHECK;
+	return st;
+}
+
+static bool
+write_stream(FILE *f, const char *data, size_t len)
+{
+	return fwrite(data, 1, len, f) == len && fflush(f) == 0;
+}
+
+static enum pcifix_exit
+run_one(const struct pcifix_opts *opts, const char *file, FILE *out, FILE *err)
+{
+	struct pcifix_diags diags;
+	struct pcifix_buf result;
+	enum pcifix_exit st;
+	bool changed = false;
+	char *bytes;
+	size_t len, i;
+	/* Diagnostics name the file as the user wrote it; stdin is "<stdin>". */
+	const char *label = strcmp(file, "-") == 0 ? "<stdin>" : file;
+
+	pcifix_diags_init(&diags);
+	pcifix_buf_init(&result);
+	if (pcifix_io_read(file, &bytes, &len, &diags) < 0) {
+		st = pcifix_diags_status(&diags);
+		goto out;
+	}
+	st = process(label, bytes, len, opts, &result, &changed, &diags);
+	if (st != PCIFIX_EXIT_OK)
+		goto out;
+	switch (opts->mode) {
+	case PCIFIX_MODE_IN_PLACE:
+		/* An unchanged file is not rewritten: its mtime and inode stay. */
+		if (changed && pcifix_io_write_atomic(file, result.data, result.len, &diags) < 0)
+			st = pcifix_diags_status(&diags);
+		break;
+	case PCIFIX_MODE_PRINT:
+		if (opts->output) {
+			if (pcifix_io_write_atomic(opts->output, result.data, result.len,
+						   &diags) < 0)
+				st = pcifix_diags_status(&diags);
+			break;
+		}
+		/* fall through */
+	case PCIFIX_MODE_DIFF:
+	case PCIFIX_MODE_LIST:
+		if (!write_stream(out, result.data ? result.data : "", result.len)) {
+			pcifix_diag_add(&diags, "io-error", "<stdout>", 0, "cannot write");
+			st = PCIFIX_EXIT_IO;
+		}
+		break;
+	case PCIFIX_MODE_CHECK:
+		break;
+	}
+	if (st == PCIFIX_EXIT_OK && opts->check && changed) {
+		struct pcifix_diag *d = pcifix_diag_add(&diags, "would-change", label, 0,
+							"pcifix would change this file");
+
+		pcifix_diag_set_hint(d, "run 'pcifix -i %s' and review the result", file);
+	}
+	if (st == PCIFIX_EXIT_OK && opts->check &&
+	    (changed || pcifix_diags_has_errors(&diags)))
+		st = PCIFIX_EXIT_CHECK;
+out:
+	for (i = 0; i < diags.n; i++)
+		pcifix_diag_print(&diags.v[i], opts->format, err);
+	fflush(err);
+	pcifix_diags_free(&diags);
+	pcifix_buf_free(&result);
+	return st;
+}
+
+enum pcifix_exit
+pcifix_run(const struct pcifix_opts *opts, FILE *out, FILE *err)
+{
+	enum pcifix_exit worst = PCIFIX_EXIT_OK;
+	size_t i;
+
+	for (i = 0; i < opts->nfiles; i++) {
+		enum pcifix_exit st = run_one(opts, opts->files[i], out, err);
+
+		if (st > worst)
+			worst = st;
+	}
+	return worst;
+}

@@ -1,0 +1,238 @@
+/* util.c - allocation, a growable buffer, JSON strings, libvirt-style numbers. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pcifix.h"
+
+void
+pcifix_oom(void)
+{
+	fputs("pcifix: out of memory\n", stderr);
+	exit(PCIFIX_EXIT_IO);
+}
+
+void *
+pcifix_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		pcifix_oom();
+	return p;
+}
+
+void *
+pcifix_xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (p == NULL)
+		pcifix_oom();
+	return p;
+}
+
+void *
+pcifix_xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (p == NULL)
+		pcifix_oom();
+	return p;
+}
+
+char *
+pcifix_xstrdup(const char *s)
+{
+	return pcifix_xstrndup(s, strlen(s));
+}
+
+char *
+pcifix_xstrndup(const char *s, size_t n)
+{
+	char *p = pcifix_xmalloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+pcifix_xvasprintf(const char *fmt, va_list ap)
+{
+	va_list ap2;
+	int n;
+	char *p;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		pcifix_oom();
+	p = pcifix_xmalloc((size_t)n + 1);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	return p;
+}
+
+char *
+pcifix_xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+
+	va_start(ap, fmt);
+	p = pcifix_xvasprintf(fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+void
+pcifix_buf_init(struct pcifix_buf *b)
+{
+	b->data = NULL;
+	b->len = 0;
+	b->cap = 0;
+}
+
+static void
+buf_reserve(struct pcifix_buf *b, size_t more)
+{
+	size_t need = b->len + more + 1;
+
+	if (need < b->len)
+		pcifix_oom();
+	if (need <= b->cap)
+		return;
+	if (b->cap == 0)
+		b->cap = 64;
+	while (b->cap < need) {
+		if (b->cap > ((size_t)-1) / 2)
+			pcifix_oom();
+		b->cap *= 2;
+	}
+	b->data = pcifix_xrealloc(b->data, b->cap);
+}
+
+void
+pcifix_buf_add(struct pcifix_buf *b, const char *s, size_t n)
+{
+	buf_reserve(b, n);
+	if (n)
+		memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void
+pcifix_buf_puts(struct pcifix_buf *b, const char *s)
+{
+	pcifix_buf_add(b, s, strlen(s));
+}
+
+void
+pcifix_buf_printf(struct pcifix_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		pcifix_oom();
+	buf_reserve(b, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+void
+pcifix_buf_json_string(struct pcifix_buf *b, const char *s)
+{
+	const unsigned char *p;
+
+	if (s == NULL) {
+		pcifix_buf_puts(b, "null");
+		return;
+	}
+	pcifix_buf_add(b, "\"", 1);
+	for (p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"':  pcifix_buf_add(b, "\\\"", 2); break;
+		case '\\': pcifix_buf_add(b, "\\\\", 2); break;
+		case '\n': pcifix_buf_add(b, "\\n", 2); break;
+		case '\r': pcifix_buf_add(b, "\\r", 2); break;
+		case '\t': pcifix_buf_add(b, "\\t", 2); break;
+		default:
+			if (*p < 0x20)
+				pcifix_buf_printf(b, "\\u%04x", *p);
+			else
+				pcifix_buf_add(b, (const char *)p, 1);
+		}
+	}
+	pcifix_buf_add(b, "\"", 1);
+}
+
+char *
+pcifix_buf_steal(struct pcifix_buf *b)
+{
+	char *p = b->data ? b->data : pcifix_xstrdup("");
+
+	pcifix_buf_init(b);
+	return p;
+}
+
+void
+pcifix_buf_free(struct pcifix_buf *b)
+{
+	free(b->data);
+	pcifix_buf_init(b);
+}
+
+int
+pcifix_parse_uint(const char *s, unsigned long long max, unsigned long long *out)
+{
+	unsigned long long v = 0;
+	unsigned base = 10;
+	bool digits = false;
+
+	if (s == NULL)
+		return -1;
+	while (isspace((unsigned char)*s))
+		s++;
+	if (*s == '+')
+		s++;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && isxdigit((unsigned char)s[2])) {
+		base = 16;
+		s += 2;
+	} else if (s[0] == '0') {
+		base = 8;
+	}
+	for (; *s; s++) {
+		unsigned d;
+
+		if (*s >= '0' && *s <= '9')
+			d = (unsigned)(*s - '0');
+		else if (*s >= 'a' && *s <= 'f')
+			d = (unsigned)(*s - 'a' + 10);
+		else if (*s >= 'A' && *s <= 'F')
+			d = (unsigned)(*s - 'A' + 10);
+		else
+			return -1;
+		if (d >= base)
+			return -1;
+		if (d > max || v > (max - d) / base)
+			return -1;
+		v = v * base + d;
+		digits = true;
+	}
+	if (!digits)
+		return -1;
+	*out = v;
+	return 0;
+}
