@@ -411,7 +411,11 @@ END_TEST
 START_TEST(test_controller_numbers)
 {
 	struct fixture f;
-	char *xml = domain_with("    <controller type='pci' index='0x1f' model='pcie-root-port'>\n"
+	/*
+	 * libvirt 9.0 reads <target> numbers like strtoul base 0 (chassis='010' is
+	 * 8), but the controller index in base 10: index='010' is 10.
+	 */
+	char *xml = domain_with("    <controller type='pci' index='010' model='pcie-root-port'>\n"
 				"      <target chassis='010' port='0x1d' hotplug='on'/>\n"
 				"    </controller>\n"
 				"    <controller type='pci' index=' 7' model='pci-bridge'>\n"
@@ -420,6 +424,7 @@ START_TEST(test_controller_numbers)
 
 	build_ok(&f, xml);
 	ck_assert_uint_eq(f.dom->ndevs, 2);
+	ck_assert_int_eq(f.dom->devs[0].index, 10);
 	ck_assert_int_eq(f.dom->devs[0].target.chassis, 8);
 	ck_assert_int_eq(f.dom->devs[0].target.port, 0x1d);
 	ck_assert_int_eq(f.dom->devs[0].target.hotplug, PCIFIX_TRI_ON);
@@ -669,6 +674,9 @@ static const struct {
 	  "bad-number", 5, "index='x'" },
 	{ "controller index negative", "    <controller type='usb' index='-1'/>", "bad-number", 4,
 	  NULL },
+	/* libvirt: "Invalid value for attribute 'index' in element 'controller': '0x0'". */
+	{ "controller index in hex", "    <controller type='usb' index='0x0'/>", "bad-number", 4,
+	  "index='0x0'" },
 	{ "controller index too large",
 	  "    <controller type='usb' index='4294967296'/>", "bad-number", 4, NULL },
 	{ "chassis not a number",
