@@ -1,0 +1,1 @@
+multi-io-and-input.xml missing.xml dom-q35.xml

@@ -1,0 +1,1 @@
+dom-minimal.xml - dom-ch.xml <stdin-and-files.xml

@@ -1,0 +1,282 @@
+#!/bin/sh
+# golden.sh - run pcifix on every tests/data/NAME.xml and compare with what is expected.
+#
+# A case is tests/data/NAME.xml (the input) and, beside it:
+#   NAME.out   expected standard output, byte for byte (required; may be empty)
+#   NAME.err   expected standard error (absent: must be empty)
+#   NAME.rc    expected exit status on one line (absent: 0)
+#   NAME.args  optional: extra arguments on one line, placed before the file,
+#              so the command is `pcifix ARGS NAME.xml`
+#   NAME.cmd   optional: the whole argument list on one line, used INSTEAD of
+#              `ARGS NAME.xml` (missing files, several files, stdin, directories).
+#              A word `<FILE` is not an argument: it makes FILE standard input
+#              (otherwise standard input is /dev/null).
+# Words in .args and .cmd are split at white space; there is no quoting and no
+# globbing.  Every word (or `<FILE`) that names a file in tests/data is copied
+# into the work directory first, so a .cmd may use other cases' inputs, e.g.
+# `dom-pc-i440fx.xml multi-good-bad.xml` or `- <stdin-valid.xml`; a word that
+# names no file there (`no-such-file.xml`, `.`) is passed through as it is.
+#
+# Case names say what they pin: fmt-* formatting that must survive byte for
+# byte, addr-* address spellings, dom-* machine types, list-* --list, bad-*
+# invalid input, io-*, multi-*, stdin-*, check-*, diff-*, json-* command lines.
+# Expected XML is never produced by pcifix: while pcifix adds nothing, a valid
+# input's NAME.out is a copy of it (cp NAME.xml NAME.out); once it assigns
+# addresses, what it adds must match real libvirt.  Diagnostics and listings
+# are written or checked by hand.
+#
+# Each case runs in its own fresh directory under one `mktemp -d` directory
+# (removed on exit), with the input copied there and named by its bare name,
+# so diagnostics read `pcifix: NAME.xml:LINE: ...` whatever the source tree is.
+# The exit status, stdout and stderr are compared byte for byte.  A plain
+# transform (no .args, no .cmd, exit status 0) is run a second time on its own
+# output, which must come back unchanged (with status 0 and nothing on stderr).
+#
+# Environment:
+#   PCIFIX             the program (default ./src/pcifix, relative to the current directory)
+#   top_srcdir         the source tree (default: the directory above this script)
+#   PCIFIX_VALGRIND    yes: run every pcifix under valgrind; any report fails the case
+#   PCIFIX_REGENERATE  1: write NAME.out/.err/.rc from the actual results instead of
+#                      comparing (review with `git diff tests/data`).  .err and .rc
+#                      are removed when stderr is empty and the status 0.  Never
+#                      accept regenerated expectations without reading them.
+#
+# Usage: tests/golden.sh [NAME...]   (default: every case)
+# Exit status: 0 when every case passed, 1 otherwise.
+
+LC_ALL=C
+export LC_ALL
+
+: "${PCIFIX:=./src/pcifix}"
+case $PCIFIX in
+/*) ;;
+*) PCIFIX=$(pwd)/$PCIFIX ;;
+esac
+if [ -z "${top_srcdir:-}" ]; then
+	top_srcdir=$(cd "$(dirname "$0")/.." && pwd)
+fi
+data=$top_srcdir/tests/data
+regen=${PCIFIX_REGENERATE:-0}
+
+if [ ! -x "$PCIFIX" ]; then
+	echo "golden: $PCIFIX is not an executable program (build it with 'make src/pcifix')" >&2
+	exit 1
+fi
+if [ ! -d "$data" ]; then
+	echo "golden: no directory $data" >&2
+	exit 1
+fi
+vg=
+if [ "${PCIFIX_VALGRIND:-no}" = yes ]; then
+	if ! command -v valgrind >/dev/null 2>&1; then
+		echo "golden: PCIFIX_VALGRIND=yes but valgrind is not installed" >&2
+		exit 1
+	fi
+	vg=yes
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/pcifix-golden.XXXXXX") || exit 1
+trap 'rm -rf "$work"' EXIT
+trap 'exit 1' HUP INT TERM
+
+passed=0
+failed=0
+problems=
+
+# note TEXT: record why the current case fails.
+note() {
+	problems="$problems  $1
+"
+}
+
+# show_diff EXPECTED ACTUAL: a short unified diff, indented (for binary
+# files, where diff only says that they differ, also where cmp sees it).
+show_diff() {
+	diff -u "$1" "$2" >"$work/diff.out" 2>&1
+	sed -e '1{/^--- /d;}' -e '2{/^+++ /d;}' -e 's/^/    /' -e '30q' "$work/diff.out"
+	if grep '^Binary files' "$work/diff.out" >/dev/null; then
+		cmp "$1" "$2" 2>&1 | sed -e "s|$work/||g" -e "s|$data/||g" -e 's/^/    /'
+	fi
+}
+
+# run DIR STDIN OUT ERR ARG...: run pcifix in DIR; sets $rc, and fails the
+# case when valgrind reports anything.
+run() {
+	_dir=$1 _in=$2 _out=$3 _err=$4
+	shift 4
+	if [ -n "$vg" ]; then
+		: >"$work/valgrind.log"
+		(cd "$_dir" && exec valgrind --error-exitcode=99 --leak-check=full \
+			--errors-for-leak-kinds=all -q --log-file="$work/valgrind.log" \
+			"$PCIFIX" "$@") <"$_in" >"$_out" 2>"$_err"
+		rc=$?
+		if [ -s "$work/valgrind.log" ] || [ "$rc" -eq 99 ]; then
+			note "valgrind reported errors:"
+			problems="$problems$(sed -e 's/^/    /' -e '40q' "$work/valgrind.log")
+"
+		fi
+	else
+		(cd "$_dir" && exec "$PCIFIX" "$@") <"$_in" >"$_out" 2>"$_err"
+		rc=$?
+	fi
+}
+
+# copy_input WORD DIR: copy tests/data/WORD into DIR when it is a file there.
+copy_input() {
+	case $1 in
+	*/* | '') return 0 ;;
+	esac
+	if [ -f "$data/$1" ]; then
+		cp "$data/$1" "$2/$1"
+	fi
+}
+
+# run_case NAME
+run_case() {
+	name=$1
+	dir=$work/$name
+	problems=
+	mkdir "$dir" || exit 1
+	cp "$data/$name.xml" "$dir/$name.xml" || exit 1
+	stdin=/dev/null
+	plain=yes
+
+	set -f
+	set --
+	if [ -f "$data/$name.cmd" ]; then
+		plain=no
+		words=$(cat "$data/$name.cmd")
+		for w in $words; do
+			case $w in
+			'<'*)
+				w=${w#<}
+				copy_input "$w" "$dir"
+				stdin=$dir/$w
+				;;
+			*)
+				copy_input "$w" "$dir"
+				set -- "$@" "$w"
+				;;
+			esac
+		done
+	else
+		if [ -f "$data/$name.args" ]; then
+			plain=no
+			words=$(cat "$data/$name.args")
+			for w in $words; do
+				copy_input "$w" "$dir"
+				set -- "$@" "$w"
+			done
+		fi
+		set -- "$@" "$name.xml"
+	fi
+	set +f
+
+	run "$dir" "$stdin" "$work/$name.stdout" "$work/$name.stderr" "$@"
+	got_rc=$rc
+
+	if [ "$regen" = 1 ]; then
+		cp "$work/$name.stdout" "$data/$name.out"
+		if [ -s "$work/$name.stderr" ]; then
+			cp "$work/$name.stderr" "$data/$name.err"
+		else
+			rm -f "$data/$name.err"
+		fi
+		if [ "$got_rc" -ne 0 ]; then
+			echo "$got_rc" >"$data/$name.rc"
+		else
+			rm -f "$data/$name.rc"
+		fi
+	fi
+
+	exp_rc=0
+	if [ -f "$data/$name.rc" ]; then
+		exp_rc=$(tr -d ' \t\r\n' <"$data/$name.rc")
+	fi
+	exp_err=$data/$name.err
+	if [ ! -f "$exp_err" ]; then
+		exp_err=$work/empty
+		: >"$exp_err"
+	fi
+
+	if [ "$got_rc" != "$exp_rc" ]; then
+		note "exit status: expected $exp_rc, got $got_rc"
+	fi
+	if [ ! -f "$data/$name.out" ]; then
+		note "no $name.out (expected stdout) in tests/data"
+	elif ! cmp -s "$data/$name.out" "$work/$name.stdout"; then
+		note "stdout differs (- expected, + actual):"
+		problems="$problems$(show_diff "$data/$name.out" "$work/$name.stdout")
+"
+	fi
+	if ! cmp -s "$exp_err" "$work/$name.stderr"; then
+		note "stderr differs (- expected, + actual):"
+		problems="$problems$(show_diff "$exp_err" "$work/$name.stderr")
+"
+	fi
+
+	# Idempotence: a second run on the output changes nothing.
+	if [ "$plain" = yes ] && [ "$exp_rc" = 0 ] && [ "$got_rc" = 0 ]; then
+		mkdir "$dir/again" || exit 1
+		cp "$work/$name.stdout" "$dir/again/$name.xml"
+		run "$dir/again" /dev/null "$work/$name.stdout2" "$work/$name.stderr2" "$name.xml"
+		if [ "$rc" -ne 0 ]; then
+			note "second run on the output: exit status $rc"
+		fi
+		if [ -s "$work/$name.stderr2" ]; then
+			note "second run on the output wrote to stderr:"
+			problems="$problems$(sed -e 's/^/    /' -e '10q' "$work/$name.stderr2")
+"
+		fi
+		if ! cmp -s "$work/$name.stdout" "$work/$name.stdout2"; then
+			note "second run on the output changed it (- first, + second):"
+			problems="$problems$(show_diff "$work/$name.stdout" "$work/$name.stdout2")
+"
+		fi
+	fi
+
+	if [ -z "$problems" ]; then
+		if [ "$regen" = 1 ]; then
+			echo "PASS: $name (regenerated)"
+		else
+			echo "PASS: $name"
+		fi
+		passed=$((passed + 1))
+	else
+		echo "FAIL: $name"
+		printf '%s' "$problems"
+		failed=$((failed + 1))
+	fi
+}
+
+# Expectation files without an input are mistakes (a renamed case, a typo).
+for f in "$data"/*.out "$data"/*.err "$data"/*.rc "$data"/*.args "$data"/*.cmd; do
+	[ -f "$f" ] || continue
+	base=${f%.*}
+	if [ ! -f "$base.xml" ]; then
+		echo "FAIL: ${f##*/}: no ${base##*/}.xml beside it"
+		failed=$((failed + 1))
+	fi
+done
+
+if [ $# -gt 0 ]; then
+	for arg in "$@"; do
+		name=${arg##*/}
+		name=${name%.xml}
+		if [ ! -f "$data/$name.xml" ]; then
+			echo "FAIL: $name: no $name.xml in $data"
+			failed=$((failed + 1))
+			continue
+		fi
+		run_case "$name"
+	done
+else
+	for f in "$data"/*.xml; do
+		[ -f "$f" ] || continue
+		name=${f##*/}
+		run_case "${name%.xml}"
+	done
+fi
+
+echo "golden: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
