@@ -21,7 +21,7 @@ static const struct pcifix_rule rule_table[] = {
 	{ .id = "xml-syntax", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_INPUT,
 	  .summary = "the file is not well-formed XML" },
 	{ .id = "xml-encoding", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_INPUT,
-	  .summary = "the file is not UTF-8 (or another ASCII-compatible encoding)" },
+	  .summary = "the file is not UTF-8 (or US-ASCII): UTF-16, or another declared encoding" },
 	{ .id = "xml-entity", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_INPUT,
 	  .summary = "the file declares or uses its own entities, which pcifix refuses" },
 	{ .id = "not-domain", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_INPUT,
@@ -34,8 +34,25 @@ static const struct pcifix_rule rule_table[] = {
 	  .summary = "a PCI bus, slot or function is beyond what a PCI address can hold" },
 	{ .id = "would-change", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_PROBLEM,
 	  .summary = "--check: pcifix would add addresses, controllers or devices to the file" },
-	{ .id = "duplicate-element", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_INPUT,
-	  .summary = "an element libvirt reads once (<devices>, <address>) appears twice" },
+	{ .id = "pci-address", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_INPUT,
+	  .summary = "a PCI address libvirt rejects: wrong domain, missing bus, slot or "
+		     "function out of the controller's range, a device the bus cannot take" },
+	{ .id = "pci-duplicate", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_INPUT,
+	  .summary = "two devices on one PCI address, or on a function the chipset owns" },
+	{ .id = "pci-controller", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_INPUT,
+	  .summary = "a controller libvirt rejects: duplicate index, wrong root model, "
+		     "missing model, out-of-range values" },
+	{ .id = "pci-capacity", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_INPUT,
+	  .summary = "no PCI slot can be found or added for a device" },
+	{ .id = "bus-moved", .severity = PCIFIX_SEVERITY_WARNING, .class = PCIFIX_CLASS_PROBLEM,
+	  .summary = "libvirt moves a conventional PCI device written on a missing q35 bus "
+		     "onto the pcie-to-pci-bridge it adds; pcifix does the same" },
+	{ .id = "beyond-libvirt", .severity = PCIFIX_SEVERITY_NOTE, .class = PCIFIX_CLASS_PROBLEM,
+	  .summary = "libvirt would fail to place the devices; pcifix added bridges so "
+		     "they fit, and libvirt accepts the result unchanged" },
+	{ .id = "not-assigned", .severity = PCIFIX_SEVERITY_NOTE, .class = PCIFIX_CLASS_PROBLEM,
+	  .summary = "pcifix does not assign addresses for this hypervisor or machine yet; "
+		     "the file is left as it is" },
 };
 
 const struct pcifix_rule *
@@ -114,6 +131,43 @@ pcifix_diag_set_hint(struct pcifix_diag *diag, const char *fmt, ...)
 	va_start(ap, fmt);
 	diag->hint = pcifix_xvasprintf(fmt, ap);
 	va_end(ap);
+}
+
+struct seqdiag {
+	struct pcifix_diag d;
+	size_t seq;
+};
+
+static int
+diag_cmp(const void *pa, const void *pb)
+{
+	const struct seqdiag *a = pa, *b = pb;
+	/* Diagnostics without a line (about the whole file) come last. */
+	unsigned la = a->d.line ? a->d.line : (unsigned)-1;
+	unsigned lb = b->d.line ? b->d.line : (unsigned)-1;
+
+	if (la != lb)
+		return la < lb ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+void
+pcifix_diags_sort(struct pcifix_diags *d)
+{
+	struct seqdiag *v;
+	size_t i;
+
+	if (d->n < 2)
+		return;
+	v = pcifix_xcalloc(d->n, sizeof(*v));
+	for (i = 0; i < d->n; i++) {
+		v[i].d = d->v[i];
+		v[i].seq = i;
+	}
+	qsort(v, d->n, sizeof(*v), diag_cmp);
+	for (i = 0; i < d->n; i++)
+		d->v[i] = v[i].d;
+	free(v);
 }
 
 enum pcifix_exit

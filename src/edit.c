@@ -190,17 +190,52 @@ pcifix_edit_append_child(struct pcifix_edits *e, const struct pcifix_node *paren
 	free(ci);
 }
 
+/* Past `n` and any comments after it on the same line (they belong to it). */
+static size_t
+end_with_comments(const struct pcifix_doc *doc, const struct pcifix_node *n)
+{
+	size_t p = n->end, q = n->end;
+
+	for (;;) {
+		while (q < doc->len && (doc->bytes[q] == ' ' || doc->bytes[q] == '\t'))
+			q++;
+		if (doc->len - q >= 4 && memcmp(doc->bytes + q, "<!--", 4) == 0) {
+			const char *c = memmem(doc->bytes + q + 4, doc->len - q - 4, "-->", 3);
+
+			if (c == NULL || memchr(doc->bytes + q, '\n', (size_t)(c - (doc->bytes + q))))
+				return p;
+			q = p = (size_t)(c - doc->bytes) + 3;
+			continue;
+		}
+		return p;
+	}
+}
+
 void
 pcifix_edit_insert_after(struct pcifix_edits *e, const struct pcifix_node *sib, const char *xml)
 {
 	char *si = pcifix_node_indent(e->doc, sib);
-	struct pcifix_edit *ed = edit_new(e, sib->end, 0);
+	struct pcifix_edit *ed = edit_new(e, si ? end_with_comments(e->doc, sib) : sib->end, 0);
 
 	if (si) {
 		pcifix_buf_puts(&ed->text, e->doc->eol);
 		pcifix_buf_puts(&ed->text, si);
 	}
 	styled(e->doc, &ed->text, xml, si);
+	free(si);
+}
+
+void
+pcifix_edit_insert_before(struct pcifix_edits *e, const struct pcifix_node *sib, const char *xml)
+{
+	char *si = pcifix_node_indent(e->doc, sib);
+	struct pcifix_edit *ed = edit_new(e, sib->start, 0);
+
+	styled(e->doc, &ed->text, xml, si);
+	if (si) {
+		pcifix_buf_puts(&ed->text, e->doc->eol);
+		pcifix_buf_puts(&ed->text, si);
+	}
 	free(si);
 }
 
@@ -214,6 +249,8 @@ escaped(struct pcifix_buf *out, const char *v, char quote)
 			pcifix_buf_puts(out, "&lt;");
 		else if (*v == quote)
 			pcifix_buf_puts(out, quote == '"' ? "&quot;" : "&apos;");
+		else if (*v == '\t' || *v == '\n' || *v == '\r')
+			pcifix_buf_printf(out, "&#%d;", *v);
 		else
 			pcifix_buf_add(out, v, 1);
 	}
@@ -223,7 +260,15 @@ void
 pcifix_edit_set_attr(struct pcifix_edits *e, const struct pcifix_node *n, const char *name,
 		     const char *value)
 {
+	pcifix_edit_set_attr_after(e, n, name, value, NULL);
+}
+
+void
+pcifix_edit_set_attr_after(struct pcifix_edits *e, const struct pcifix_node *n,
+			   const char *name, const char *value, const char *after)
+{
 	const struct pcifix_attr *a = pcifix_node_attr_full(n, name);
+	const struct pcifix_attr *prev = after ? pcifix_node_attr_full(n, after) : NULL;
 	struct pcifix_edit *ed;
 	size_t at;
 	char q;
@@ -234,12 +279,14 @@ pcifix_edit_set_attr(struct pcifix_edits *e, const struct pcifix_node *n, const 
 		escaped(&ed->text, value, q);
 		return;
 	}
-	/* After the last attribute (or the name): keeps any spacing before '>'. */
-	if (n->nattrs)
-		at = n->attrs[n->nattrs - 1].value_end + 1;
+	/* After `after` or the last attribute (or the name): keeps any spacing before '>'. */
+	if (prev == NULL && n->nattrs)
+		prev = &n->attrs[n->nattrs - 1];
+	if (prev)
+		at = prev->value_end + 1;
 	else
 		at = n->start + 1 + strlen(n->name);
-	q = n->nattrs ? e->doc->bytes[n->attrs[n->nattrs - 1].value_start - 1] : e->doc->quote;
+	q = prev ? e->doc->bytes[prev->value_start - 1] : e->doc->quote;
 	ed = edit_new(e, at, 0);
 	pcifix_buf_printf(&ed->text, " %s=%c", name, q);
 	escaped(&ed->text, value, q);
@@ -274,7 +321,8 @@ pcifix_edits_sort(struct pcifix_edits *e)
 {
 	size_t i;
 
-	qsort(e->v, e->n, sizeof(*e->v), edit_cmp);
+	if (e->n > 1)
+		qsort(e->v, e->n, sizeof(*e->v), edit_cmp);
 	e->last_expanded = (size_t)-1;
 	for (i = 0; i < e->n; i++)
 		e->v[i].seq = i;

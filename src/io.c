@@ -18,17 +18,19 @@ pcifix_io_read(const char *path, char **bytes, size_t *len, struct pcifix_diags 
 	bool is_stdin = strcmp(path, "-") == 0;
 	int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
+	const char *label = is_stdin ? "<stdin>" : path;
 	struct pcifix_buf b;
 	char chunk[65536];
 
+	memset(&st, 0, sizeof(st));
 	*bytes = NULL;
 	*len = 0;
 	if (fd < 0) {
-		pcifix_diag_add(diags, "io-error", path, 0, "cannot open: %s", strerror(errno));
+		pcifix_diag_add(diags, "io-error", label, 0, "cannot open: %s", strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		pcifix_diag_add(diags, "io-error", path, 0, "cannot read: %s", strerror(EISDIR));
+		pcifix_diag_add(diags, "io-error", label, 0, "cannot read: %s", strerror(EISDIR));
 		close(fd);
 		return -1;
 	}
@@ -44,7 +46,7 @@ pcifix_io_read(const char *path, char **bytes, size_t *len, struct pcifix_diags 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			pcifix_diag_add(diags, "io-error", path, 0, "cannot read: %s",
+			pcifix_diag_add(diags, "io-error", label, 0, "cannot read: %s",
 					strerror(errno));
 			pcifix_buf_free(&b);
 			if (!is_stdin)
@@ -84,6 +86,43 @@ write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
+/* Where a chain of symbolic links ending nowhere points, or NULL. */
+static char *
+dangling_target(const char *path)
+{
+	char *cur = pcifix_xstrdup(path);
+	struct stat st;
+	int hops;
+
+	for (hops = 0; hops < 40; hops++) {
+		char buf[PATH_MAX];
+		ssize_t n;
+		char *next;
+
+		if (lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode))
+			break;
+		n = readlink(cur, buf, sizeof(buf) - 1);
+		if (n < 0)
+			break;
+		buf[n] = '\0';
+		if (buf[0] == '/') {
+			next = pcifix_xstrdup(buf);
+		} else {
+			char *d = pcifix_xstrdup(cur);
+
+			next = pcifix_xasprintf("%s/%s", dirname(d), buf);
+			free(d);
+		}
+		free(cur);
+		cur = next;
+	}
+	if (hops == 0 || hops == 40 || lstat(cur, &st) == 0) {
+		free(cur);
+		return NULL;
+	}
+	return cur;
+}
+
 int
 pcifix_io_write_atomic(const char *path, const char *data, size_t len,
 		       struct pcifix_diags *diags)
@@ -97,7 +136,13 @@ pcifix_io_write_atomic(const char *path, const char *data, size_t len,
 
 	/* Follow a symbolic link: the file it points to is replaced, the link stays. */
 	exists = stat(path, &st) == 0;
-	if (exists) {
+	if (!exists && errno == ENOENT && (target = dangling_target(path)) != NULL) {
+		/* A dangling link: create what it points to, as `>` would. */
+		mode_t mask = umask(0);
+
+		umask(mask);
+		mode = 0666 & ~mask;
+	} else if (exists) {
 		if (!S_ISREG(st.st_mode)) {
 			pcifix_diag_add(diags, "io-error", path, 0,
 					"cannot replace: not a regular file");

@@ -226,8 +226,8 @@ path_value(const struct pcifix_node *n, const char *path)
  * *out = dflt and 0.  Not a number, or too large: a bad-number diagnostic and -1.
  */
 static int
-number_attr(struct build *b, const struct pcifix_node *n, const char *name,
-	    unsigned long long max, long long dflt, long long *out)
+number_attr_base(struct build *b, const struct pcifix_node *n, const char *name,
+		 unsigned base, unsigned long long max, long long dflt, long long *out)
 {
 	const char *v = pcifix_node_attr(n, name);
 	unsigned long long u;
@@ -235,17 +235,25 @@ number_attr(struct build *b, const struct pcifix_node *n, const char *name,
 	*out = dflt;
 	if (v == NULL)
 		return 0;
-	if (pcifix_parse_uint(v, max, &u) < 0) {
+	if (pcifix_parse_uint_base(v, base, max, &u) < 0) {
 		pcifix_diag_add(b->diags, "bad-number", b->file, n->line,
 				"%s='%s' in <%s> is not %s", name, v, n->name,
-				pcifix_parse_uint(v, ULLONG_MAX, &u) == 0 ?
+				pcifix_parse_uint_base(v, base, ULLONG_MAX, &u) == 0 ?
 				"in the range libvirt accepts" :
+				base == 10 ? "a non-negative decimal number" :
 				"a number (decimal, 0x hex or 0 octal)");
 		b->errors++;
 		return -1;
 	}
 	*out = (long long)u;
 	return 0;
+}
+
+static int
+number_attr(struct build *b, const struct pcifix_node *n, const char *name,
+	    unsigned long long max, long long dflt, long long *out)
+{
+	return number_attr_base(b, n, name, 0, max, dflt, out);
 }
 
 static int
@@ -290,14 +298,16 @@ static const struct {
 };
 
 /* PCI address limits, with libvirt's wording of the message. */
+/* In libvirt's wording: values in hex, the function without quotes. */
 static const struct {
 	const char *attr;
 	unsigned max;
+	const char *quote;
 	const char *shown_max;
 } pci_limits[] = {
-	{ "bus", 0xff, "0xFF" },
-	{ "slot", 0x1f, "0x1F" },
-	{ "function", 7, "7" },
+	{ "bus", 0xff, "'", "0xFF" },
+	{ "slot", 0x1f, "'", "0x1F" },
+	{ "function", 7, "", "7" },
 };
 
 static int
@@ -309,13 +319,21 @@ parse_pci_address(struct build *b, struct pcifix_node *n, struct pcifix_address 
 	size_t i;
 	int rc = 0;
 
+	/* Read wide, so that a value too large gets the range message. */
 	for (i = 0; i < 4; i++)
-		if (number_attr(b, n, names[i], UINT_MAX, 0, &v[i]) < 0)
+		if (number_attr(b, n, names[i], LLONG_MAX, 0, &v[i]) < 0)
 			rc = -1;
 	if (tristate_attr(b, n, "multifunction", &a->multifunction) < 0)
 		rc = -1;
 	if (rc < 0)
 		return -1;
+	if (v[0] > (long long)UINT_MAX) {
+		pcifix_diag_add(b->diags, "address-range", b->file, n->line,
+				"invalid PCI address domain='0x%llx', must be <= 0xFFFFFFFF",
+				(unsigned long long)v[0]);
+		b->errors++;
+		return -1;
+	}
 	a->pci.domain = (unsigned)v[0];
 	a->pci.bus = (unsigned)v[1];
 	a->pci.slot = (unsigned)v[2];
@@ -328,9 +346,9 @@ parse_pci_address(struct build *b, struct pcifix_node *n, struct pcifix_address 
 
 		if (val > pci_limits[i].max) {
 			pcifix_diag_add(b->diags, "address-range", b->file, n->line,
-					"invalid PCI address %s='%s', must be <= %s",
-					pci_limits[i].attr, pcifix_node_attr(n, pci_limits[i].attr),
-					pci_limits[i].shown_max);
+					"invalid PCI address %s=%s0x%llx%s, must be <= %s",
+					pci_limits[i].attr, pci_limits[i].quote, val,
+					pci_limits[i].quote, pci_limits[i].shown_max);
 			b->errors++;
 			rc = -1;
 		}
@@ -363,7 +381,8 @@ parse_controller(struct build *b, struct pcifix_device *d)
 {
 	struct pcifix_node *n = d->node, *t, *m;
 
-	number_attr(b, n, "index", INT_MAX, -1, &d->index);
+	/* libvirt reads a controller index as decimal ("010" is 10, "0x1" an error). */
+	number_attr_base(b, n, "index", 10, INT_MAX, -1, &d->index);
 	m = pcifix_node_child(n, "model");
 	d->model_name = m ? pcifix_node_attr(m, "name") : NULL;
 	d->target.chassis_nr = d->target.chassis = d->target.port = -1;
@@ -437,6 +456,12 @@ pcifix_model_build(struct pcifix_doc *doc, struct pcifix_diags *diags)
 	struct build b;
 	size_t cap = 0;
 
+	if (root && root->in_namespace && strcmp(root->name, "domain") == 0) {
+		pcifix_diag_add(diags, "not-domain", doc->file, root->line,
+				"the root <domain> is in an XML namespace; libvirt's <domain> "
+				"has none (remove the xmlns attribute)");
+		return NULL;
+	}
 	if (root == NULL || root->in_namespace || strcmp(root->name, "domain") != 0) {
 		pcifix_diag_add(diags, "not-domain", doc->file, root ? root->line : 1,
 				"the root element is <%s>, not <domain>: this is not a "
@@ -522,6 +547,10 @@ pcifix_device_describe(const struct pcifix_device *d)
 
 	switch (d->kind) {
 	case PCIFIX_KIND_CONTROLLER:
+		if (d->index < 0)
+			return d->model ? pcifix_xasprintf("controller %s (%s)", d->type ? d->type : "?",
+							   d->model) :
+					  pcifix_xasprintf("controller %s", d->type ? d->type : "?");
 		if (d->model)
 			return pcifix_xasprintf("controller %s %lld (%s)", d->type ? d->type : "?",
 						d->index, d->model);
@@ -531,7 +560,7 @@ pcifix_device_describe(const struct pcifix_device *d)
 					d->bus ? d->bus : "no bus");
 	case PCIFIX_KIND_HOSTDEV:
 		if (d->has_host_addr)
-			return pcifix_xasprintf("hostdev %s %s", d->type ? d->type : "?",
+			return pcifix_xasprintf("hostdev %s host=%s", d->type ? d->type : "?",
 						pcifix_pci_addr_fmt(&d->host_addr, host,
 								    sizeof(host)));
 		return pcifix_xasprintf("hostdev %s", d->type ? d->type : "?");

@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+struct pcifix_edits;
+
 /* Exit statuses, the single definition (the man page's EXIT STATUS matches). */
 enum pcifix_exit {
 	PCIFIX_EXIT_OK = 0,      /* nothing wrong (or nothing to change with --check) */
@@ -60,6 +62,9 @@ void pcifix_buf_free(struct pcifix_buf *b);
  * `max` are rejected.  Returns 0 and sets *out, or -1.
  */
 int pcifix_parse_uint(const char *s, unsigned long long max, unsigned long long *out);
+/* The same in a fixed base (10 for values libvirt reads as decimal, like index). */
+int pcifix_parse_uint_base(const char *s, unsigned base, unsigned long long max,
+			   unsigned long long *out);
 
 /* ---- diag.c ---------------------------------------------------------- */
 
@@ -80,7 +85,7 @@ struct pcifix_rule {
 	const char *id;                    /* stable, listed in the man page */
 	enum pcifix_severity severity;     /* default severity */
 	enum pcifix_diag_class class;
-	const char *summary;               /* one line for --help-rules and the man page */
+	const char *summary;               /* one line, as the man page lists it */
 };
 
 struct pcifix_diag {
@@ -114,6 +119,8 @@ struct pcifix_diag *pcifix_diag_add(struct pcifix_diags *d, const char *id,
 	__attribute__((format(printf, 5, 6)));
 void pcifix_diag_set_hint(struct pcifix_diag *diag, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Order by line (stable); those without a line last. */
+void pcifix_diags_sort(struct pcifix_diags *d);
 /* The exit status the diagnostics call for (0, 3 or 4; lint findings don't count). */
 enum pcifix_exit pcifix_diags_status(const struct pcifix_diags *d);
 bool pcifix_diags_has_errors(const struct pcifix_diags *d);
@@ -337,6 +344,200 @@ const char *pcifix_pci_addr_fmt(const struct pcifix_pci_addr *a, char *buf, size
 /* "disk vda", "interface 52:54:00:..", "controller pci 1 (pcie-root-port)" */
 char *pcifix_device_describe(const struct pcifix_device *d);
 
+/* ---- pci.c: controller models and connect flags ---------------------- */
+
+/* Connect flags: what a device needs upstream, or what a bus accepts. */
+enum {
+	PCIFIX_CF_PCI_DEVICE = 1u << 0,
+	PCIFIX_CF_PCIE_DEVICE = 1u << 1,
+	PCIFIX_CF_ROOT_PORT = 1u << 2,
+	PCIFIX_CF_SWITCH_UP = 1u << 3,
+	PCIFIX_CF_SWITCH_DOWN = 1u << 4,
+	PCIFIX_CF_DMI_BRIDGE = 1u << 5,
+	PCIFIX_CF_PCI_EXPANDER = 1u << 6,
+	PCIFIX_CF_PCIE_EXPANDER = 1u << 7,
+	PCIFIX_CF_PCI_BRIDGE = 1u << 8,
+	PCIFIX_CF_PCIE_TO_PCI_BRIDGE = 1u << 9,
+	PCIFIX_CF_TYPES = (1u << 10) - 1,
+	PCIFIX_CF_ENDPOINTS = PCIFIX_CF_PCI_DEVICE | PCIFIX_CF_PCIE_DEVICE,
+	PCIFIX_CF_AUTOASSIGN = 1u << 10,   /* may be placed automatically */
+	PCIFIX_CF_HOTPLUG = 1u << 11,      /* needs (bus: offers) hotplug */
+	PCIFIX_CF_AGGREGATE = 1u << 12,    /* may share a slot (root ports) */
+	PCIFIX_CF_INTEGRATED = 1u << 13,   /* bus 0 only */
+};
+
+enum pcifix_target_kind {
+	PCIFIX_TARGET_NONE,
+	PCIFIX_TARGET_CHASSIS_NR,    /* pci-bridge: chassisNr = index */
+	PCIFIX_TARGET_CHASSIS_PORT,  /* root port: chassis = index, port = slot*8+fn */
+	PCIFIX_TARGET_CHASSIS_SLOT,  /* downstream port: chassis = index, port = slot */
+	PCIFIX_TARGET_BUS_NR,        /* expander buses: busNr */
+};
+
+struct pcifix_pci_model {
+	const char *model;           /* the controller's model= */
+	const char *model_name;      /* default <model name>, NULL for none */
+	bool is_root;
+	unsigned bus_flags;          /* what its bus accepts */
+	unsigned min_slot, max_slot;
+	unsigned upstream;           /* what it needs to plug in */
+	enum pcifix_target_kind target;
+};
+
+enum pcifix_compat {
+	PCIFIX_COMPAT_OK,
+	PCIFIX_COMPAT_TYPE,           /* the bus does not take this kind of device */
+	PCIFIX_COMPAT_NO_AUTOASSIGN,  /* the bus takes it only when placed by hand */
+	PCIFIX_COMPAT_NO_HOTPLUG,
+	PCIFIX_COMPAT_NOT_INTEGRATED, /* an integrated device off bus 0 */
+};
+
+const struct pcifix_pci_model *pcifix_pci_model_find(const char *model);
+/* What a device with these flags is called in messages ("PCI Express device"). */
+const char *pcifix_flags_describe(unsigned flags);
+/* libvirt's check; `from_config` relaxes it for addresses the user wrote. */
+enum pcifix_compat pcifix_flags_compatible(unsigned bus, unsigned dev, bool from_config,
+					   bool on_bus0);
+
+/* ---- addrset.c: buses, slots and functions in use -------------------- */
+
+struct pcifix_bus {
+	const struct pcifix_pci_model *model;   /* NULL: no bus here yet */
+	unsigned flags;
+	unsigned min_slot, max_slot;
+	unsigned char fn[32];    /* functions in use, a bit each */
+	unsigned aggregate;      /* slots that root ports share, a bit each */
+	unsigned free_hint;      /* no slot below is wholly free */
+	unsigned agg_hint;       /* no slot below can take an aggregate function */
+	bool added;              /* grown by the dry run */
+};
+
+struct pcifix_addrset {
+	struct pcifix_bus *buses;   /* by controller index (the XML's bus=) */
+	size_t nbuses;
+	size_t cap;
+	bool dry_run;               /* may grow, and remembers nothing */
+	bool multiple_roots;        /* pseries: grow by adding pci-root PHBs */
+	bool has_pcie_root;
+	struct {
+		unsigned flags;
+		size_t bus;
+	} cursor[16];               /* per flag set: no bus before `bus` has room */
+	size_t ncursor;
+};
+
+void pcifix_addrset_init(struct pcifix_addrset *s, size_t nbuses, bool dry_run);
+void pcifix_addrset_free(struct pcifix_addrset *s);
+void pcifix_addrset_set_model(struct pcifix_addrset *s, size_t bus,
+			      const struct pcifix_pci_model *m, bool hotplug);
+/*
+ * Reserve `a` for a device with `flags`.  `from_config`: the user wrote it
+ * (relaxed compatibility).  In a dry run a bus beyond the last one makes the
+ * set grow, and may move a->bus (libvirt's pcie-to-pci-bridge quirk).
+ * Returns 0, or -1 with a message in *err (the caller frees).
+ */
+int pcifix_addrset_reserve(struct pcifix_addrset *s, struct pcifix_pci_addr *a,
+			   unsigned flags, bool from_config, char **err);
+/* Find the next free address for `flags` (function -1: any) and reserve it. */
+int pcifix_addrset_reserve_next(struct pcifix_addrset *s, unsigned flags, int function,
+				struct pcifix_pci_addr *a, char **err);
+bool pcifix_addrset_slot_in_use(const struct pcifix_addrset *s, unsigned bus, unsigned slot);
+bool pcifix_addrset_any_empty_slot(const struct pcifix_addrset *s);
+
+/* ---- target.c: what differs between machine families ----------------- */
+
+enum pcifix_chipset {
+	PCIFIX_CHIPSET_NONE,
+	PCIFIX_CHIPSET_PIIX3,    /* i440fx: 00:01.x, video at 00:02 */
+	PCIFIX_CHIPSET_ICH9,     /* q35: 00:1f.x, video at 00:01, USB2 at 1d/1a, ... */
+};
+
+struct pcifix_target {
+	enum pcifix_family family;
+	const char *root_model;          /* the controller at index 0 */
+	enum pcifix_chipset chipset;
+	const char *implicit_usb;        /* model of the USB controller libvirt adds, or NULL */
+	bool implicit_sata;              /* SATA index 0 is built in */
+	bool implicit_memballoon;
+	const char *default_nic;         /* <interface> without <model> */
+	const char *default_video;       /* <video> without a model type */
+	const char *default_usb;         /* <controller type='usb'/> without model */
+	const char *default_scsi;        /* <controller type='scsi'/> without model */
+	bool expansion_slot;             /* dry run keeps a slot for a future bridge */
+	bool spare_root_port;            /* dry run adds an empty root port for hotplug */
+};
+
+/* The family's description, or NULL when pcifix does not assign for it. */
+const struct pcifix_target *pcifix_target_find(const struct pcifix_domain *dom);
+/* libvirt's connect flags for a device; 0: it takes no PCI address. */
+unsigned pcifix_device_flags(enum pcifix_kind kind, const char *type, const char *model,
+			     const char *bus, bool pcie_root);
+
+/* ---- assign.c: libvirt's assignment, both passes ---------------------- */
+
+enum pcifix_astate {
+	PCIFIX_A_WANTED,         /* no address, or an empty PCI one: assign me */
+	PCIFIX_A_PCI,            /* has a PCI address */
+	PCIFIX_A_OTHER,          /* another address type: leave alone */
+};
+
+/* A device as the assigner sees it: one from the file, or one pcifix adds. */
+struct pcifix_adev {
+	struct pcifix_device *dev;       /* NULL for an added device */
+	enum pcifix_kind kind;
+	const char *type;
+	const char *model;               /* with libvirt's default applied */
+	const char *bus;
+	long long index;                 /* controllers */
+	unsigned flags;                  /* connect flags; 0: no PCI address */
+	enum pcifix_astate state;
+	struct pcifix_pci_addr addr;
+	enum pcifix_tristate multi;
+	bool from_file;                  /* the address was written in the file */
+	bool assigned;                   /* pcifix chose the address */
+	bool bus_moved;                  /* libvirt's q35 quirk moved the user's bus */
+	bool multi_added;                /* multifunction='on' added to the user's address */
+	unsigned order;                  /* controllers: position in libvirt's list */
+	/* PCI controllers: values written or filled in. */
+	const char *model_name;
+	bool model_name_added;
+	long long chassis_nr, chassis, port, bus_nr, target_index;
+	unsigned targets_added;          /* which of them pcifix fills (bits below) */
+	bool hotplug;                    /* <target hotplug='off'/> not written */
+};
+
+enum {
+	PCIFIX_TGT_CHASSIS_NR = 1u << 0,
+	PCIFIX_TGT_CHASSIS = 1u << 1,
+	PCIFIX_TGT_PORT = 1u << 2,
+	PCIFIX_TGT_BUS_NR = 1u << 3,
+	PCIFIX_TGT_INDEX = 1u << 4,
+};
+
+struct pcifix_plan {
+	const struct pcifix_domain *dom;
+	const struct pcifix_target *target;
+	struct pcifix_adev **devs;       /* file devices first (document order), then added ones */
+	size_t ndevs;
+	size_t cap;
+	struct pcifix_adev **ctrls;      /* controllers in libvirt's list order */
+	size_t nctrls;
+	bool relaxed;                    /* libvirt would have failed; pcifix found a layout */
+};
+
+/*
+ * Work out every address libvirt would assign.  Returns 0 (plan filled; a
+ * NULL target means nothing to do), or -1 with diagnostics appended.
+ */
+int pcifix_assign(const struct pcifix_domain *dom, struct pcifix_plan *plan,
+		  struct pcifix_diags *diags);
+void pcifix_plan_free(struct pcifix_plan *plan);
+
+/* ---- augment.c: the plan as edits to the file ------------------------ */
+
+/* Turn the plan into edits; returns the number of changes. */
+size_t pcifix_augment(const struct pcifix_plan *plan, struct pcifix_edits *edits);
+
 /* ---- edit.c: splice new text into the original bytes ----------------- */
 
 struct pcifix_edit {
@@ -371,9 +572,15 @@ void pcifix_edit_append_child(struct pcifix_edits *e, const struct pcifix_node *
 /* Insert `xml` as the next sibling element of `sib`. */
 void pcifix_edit_insert_after(struct pcifix_edits *e, const struct pcifix_node *sib,
 			      const char *xml);
+/* Insert `xml` as the previous sibling element of `sib`. */
+void pcifix_edit_insert_before(struct pcifix_edits *e, const struct pcifix_node *sib,
+			       const char *xml);
 /* Set attribute `name` of `n` to `value`: replace the value or append the attribute. */
 void pcifix_edit_set_attr(struct pcifix_edits *e, const struct pcifix_node *n,
 			  const char *name, const char *value);
+/* The same, but a new attribute goes right after attribute `after` when it exists. */
+void pcifix_edit_set_attr_after(struct pcifix_edits *e, const struct pcifix_node *n,
+				const char *name, const char *value, const char *after);
 /* Replace element `n` entirely by `xml`. */
 void pcifix_edit_replace(struct pcifix_edits *e, const struct pcifix_node *n, const char *xml);
 /* The original bytes with every edit applied (the caller frees). */
@@ -391,7 +598,8 @@ int pcifix_edits_sort(struct pcifix_edits *e);
 
 /* ---- list.c: --list ------------------------------------------------- */
 
-void pcifix_list_print(const struct pcifix_domain *dom, enum pcifix_format fmt,
+struct pcifix_plan;
+void pcifix_list_print(const struct pcifix_plan *plan, enum pcifix_format fmt,
 		       struct pcifix_buf *out);
 
 /* ---- io.c: files ---------------------------------------------------- */

@@ -18,6 +18,7 @@ process(const char *file, char *bytes, size_t len, const struct pcifix_opts *opt
 	struct pcifix_doc *doc;
 	struct pcifix_domain *dom = NULL;
 	struct pcifix_edits edits;
+	struct pcifix_plan plan;
 	enum pcifix_exit st;
 	char *result = NULL;
 	size_t rlen = 0;
@@ -33,32 +34,63 @@ process(const char *file, char *bytes, size_t len, const struct pcifix_opts *opt
 		return st;
 	}
 	pcifix_edits_init(&edits, doc);
+	memset(&plan, 0, sizeof(plan));
+	if (pcifix_assign(dom, &plan, diags) < 0)
+		goto out;
+	if (plan.target == NULL) {
+		pcifix_diag_add(diags, "not-assigned", file, 0,
+				"pcifix does not assign PCI addresses for %s domains on %s "
+				"machine '%s' yet; the file is left as it is",
+				dom->virt_name ? dom->virt_name : "untyped", dom->arch,
+				dom->machine ? dom->machine : pcifix_family_name(dom->family));
+	} else {
+		size_t i;
 
-	/* Address assignment plugs in here: it only appends edits. */
+		if (plan.relaxed)
+			pcifix_diag_add(diags, "beyond-libvirt", file, 0,
+					"libvirt 9.0 would fail to place these devices (\"no PCI "
+					"slot for a pci-bridge\"); pcifix added bridges so that they "
+					"fit, and libvirt defines the result unchanged");
+		for (i = 0; i < plan.ndevs; i++) {
+			const struct pcifix_adev *a = plan.devs[i];
+			char buf[32];
+
+			if (a->bus_moved && a->dev)
+				pcifix_diag_add(diags, "bus-moved", file, a->dev->addr.node->line,
+						"bus %u has no controller: like libvirt, pcifix adds "
+						"a pcie-root-port and a pcie-to-pci-bridge and moves "
+						"this conventional PCI device onto the bridge (%s)",
+						a->addr.bus - 1,
+						pcifix_pci_addr_fmt(&a->addr, buf, sizeof(buf)));
+		}
+		pcifix_augment(&plan, &edits);
+	}
 
 	if (pcifix_edits_sort(&edits) < 0) {
 		pcifix_diag_add(diags, "internal-error", file, 0,
 				"two changes to the same bytes; please report this");
 		goto out;
 	}
-	*changed = edits.n > 0;
+	result = pcifix_edits_apply(&edits, &rlen);
+	/* What counts is the result, not how many edits made it. */
+	*changed = rlen != doc->len || memcmp(result, doc->bytes, rlen) != 0;
 	switch (opts->mode) {
 	case PCIFIX_MODE_LIST:
-		pcifix_list_print(dom, opts->format, out);
+		pcifix_list_print(&plan, opts->format, out);
 		break;
 	case PCIFIX_MODE_DIFF:
 		pcifix_diff_unified(out, file, &edits);
 		break;
 	case PCIFIX_MODE_PRINT:
 	case PCIFIX_MODE_IN_PLACE:
-		result = pcifix_edits_apply(&edits, &rlen);
 		pcifix_buf_add(out, result, rlen);
-		free(result);
 		break;
 	case PCIFIX_MODE_CHECK:
 		break;
 	}
 out:
+	free(result);
+	pcifix_plan_free(&plan);
 	pcifix_edits_free(&edits);
 	pcifix_domain_free(dom);
 	pcifix_doc_free(doc);
@@ -144,6 +176,7 @@ run_one(const struct pcifix_opts *opts, const char *file, FILE *out, FILE *err)
 	    (changed || pcifix_diags_has_errors(&diags)))
 		st = PCIFIX_EXIT_CHECK;
 out:
+	pcifix_diags_sort(&diags);
 	for (i = 0; i < diags.n; i++)
 		pcifix_diag_print(&diags.v[i], opts->format, err);
 	fflush(err);

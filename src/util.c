@@ -197,6 +197,13 @@ pcifix_buf_free(struct pcifix_buf *b)
 int
 pcifix_parse_uint(const char *s, unsigned long long max, unsigned long long *out)
 {
+	return pcifix_parse_uint_base(s, 0, max, out);
+}
+
+int
+pcifix_parse_uint_base(const char *s, unsigned base0, unsigned long long max,
+		       unsigned long long *out)
+{
 	unsigned long long v = 0;
 	unsigned base = 10;
 	bool digits = false;
@@ -207,7 +214,10 @@ pcifix_parse_uint(const char *s, unsigned long long max, unsigned long long *out
 		s++;
 	if (*s == '+')
 		s++;
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && isxdigit((unsigned char)s[2])) {
+	if (base0 != 0) {
+		base = base0;
+	} else if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X') &&
+		   isxdigit((unsigned char)s[2])) {
 		base = 16;
 		s += 2;
 	} else if (s[0] == '0') {

@@ -124,17 +124,26 @@ sax_error(void *ctx, xmlErrorPtr err)
 	struct sax_state *st = ctx;
 	char *msg;
 	size_t n;
+	bool bad_utf8;
 
 	if (err == NULL || err->level < XML_ERR_ERROR || st->failed)
 		return;
 	msg = pcifix_xstrdup(err->message ? err->message : "XML parse error");
+	/* One line: libxml2 sometimes adds the offending bytes on a second. */
+	msg[strcspn(msg, "\n")] = '\0';
+	bad_utf8 = strstr(msg, "not proper UTF-8") != NULL;
+	if (bad_utf8) {
+		free(msg);
+		msg = pcifix_xstrdup("invalid UTF-8: pcifix reads UTF-8 files (convert this one "
+				     "with iconv -t UTF-8)");
+	}
 	n = strlen(msg);
 	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
 		msg[--n] = '\0';
 	if (n && msg[0] >= 'A' && msg[0] <= 'Z' && !(msg[1] >= 'A' && msg[1] <= 'Z'))
 		msg[0] = (char)(msg[0] - 'A' + 'a');
 	pcifix_diag_add(st->diags,
-			err->code == XML_ERR_INVALID_CHAR || err->code == XML_ERR_UNKNOWN_ENCODING ||
+			bad_utf8 || err->code == XML_ERR_UNKNOWN_ENCODING ||
 			err->code == XML_ERR_UNSUPPORTED_ENCODING ? "xml-encoding" : "xml-syntax",
 			st->file, err->line > 0 ? (unsigned)err->line : 1, "%s", msg);
 	free(msg);
@@ -178,6 +187,10 @@ libxml_check(const char *bytes, size_t len, struct sax_state *st)
 	if (!ok && !st->failed)
 		pcifix_diag_add(st->diags, "xml-syntax", st->file, 1, "XML is not well-formed");
 	ctxt->sax->serror = NULL;
+	/* libxml2 may have started a document for a DTD it saw: drop it. */
+	if (ctxt->myDoc)
+		xmlFreeDoc(ctxt->myDoc);
+	ctxt->myDoc = NULL;
 	xmlFreeParserCtxt(ctxt);
 	st->ctxt = NULL;
 	return ok ? 0 : -1;
@@ -308,7 +321,14 @@ decode(struct scan *s, const char *p, size_t n, bool attr, struct pcifix_buf *ou
 				pcifix_buf_add(out, is_ws(c) ? " " : &p[i + k], 1);
 			}
 		} else {
-			pcifix_buf_add(out, p + i, run);
+			/* XML line-end normalisation: CRLF and CR become LF. */
+			for (k = 0; k < run; k++) {
+				char c = p[i + k];
+
+				if (c == '\r' && i + k + 1 < n && p[i + k + 1] == '\n')
+					continue;
+				pcifix_buf_add(out, c == '\r' ? "\n" : &p[i + k], 1);
+			}
 		}
 		i += run;
 		if (i >= n)
@@ -371,9 +391,15 @@ add_text(struct scan *s, const char *p, size_t n, bool cdata)
 	b.data = e->text;
 	b.len = e->text_len;
 	b.cap = e->text ? e->text_len + 1 : 0;
-	if (cdata)
-		pcifix_buf_add(&b, p, n);
-	else if (decode(s, p, n, false, &b) < 0) {
+	if (cdata) {
+		size_t k;
+
+		for (k = 0; k < n; k++) {
+			if (p[k] == '\r' && k + 1 < n && p[k + 1] == '\n')
+				continue;
+			pcifix_buf_add(&b, p[k] == '\r' ? "\n" : &p[k], 1);
+		}
+	} else if (decode(s, p, n, false, &b) < 0) {
 		e->text = b.data;
 		return -1;
 	}
@@ -720,7 +746,8 @@ pcifix_xml_load(char *bytes, size_t len, const char *file, struct pcifix_diags *
 	doc->file = pcifix_xstrdup(file);
 	doc->bytes = bytes;
 	doc->len = len;
-	for (i = 0; i < len && is_ws(bytes[i]); i++)
+	i = len >= 3 && memcmp(bytes, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+	for (; i < len && is_ws(bytes[i]); i++)
 		;
 	if (i == len) {
 		pcifix_diag_add(diags, "empty-file", file, 1,
@@ -729,6 +756,22 @@ pcifix_xml_load(char *bytes, size_t len, const char *file, struct pcifix_diags *
 	}
 	if (check_encoding(bytes, len, file, diags) < 0)
 		goto fail;
+	{
+		/* libxml2 takes a NUL for the end of the input in places: look first. */
+		const char *nul = memchr(bytes, '\0', len);
+
+		if (nul) {
+			unsigned line = 1;
+			const char *p;
+
+			for (p = bytes; p < nul; p++)
+				line += *p == '\n';
+			pcifix_diag_add(diags, "xml-syntax", file, line,
+					"NUL byte at offset %zu: char 0x0 is not allowed in XML",
+					(size_t)(nul - bytes));
+			goto fail;
+		}
+	}
 
 	libxml_init_once();
 	memset(&st, 0, sizeof(st));

@@ -1,0 +1,1221 @@
+/* assign.c - give devices the PCI addresses libvirt's QEMU driver would: implicit devices, dry run, real pass. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "pcifix.h"
+
+/*
+ * This follows what libvirt 9.0 does at `virsh define`, step by step:
+ *  1. controllers get their list order and missing indexes;
+ *  2. implicit devices are added (root bus, USB, SATA, memballoon, disk
+ *     and virtio-serial controllers, a video for graphics);
+ *  3. a dry run places everything, growing buses where needed, and its
+ *     only lasting result is the list of controllers to add;
+ *  4. the real pass places PCI controllers first, then devices in libvirt's
+ *     class order, on the lowest compatible bus and the lowest free slot;
+ *  5. controller values and multifunction='on' are filled in.
+ * Where libvirt would give up although a layout exists, pcifix adds the
+ * missing bridges itself and says so (plan->relaxed).
+ */
+
+struct ctx {
+	struct pcifix_plan *plan;
+	const struct pcifix_domain *dom;
+	const struct pcifix_target *t;
+	struct pcifix_diags *diags;
+	const char *file;
+	bool pcie_root;
+	int max_idx;                     /* highest PCI controller index before the dry run */
+	/* Per class, in libvirt's order. */
+	struct pcifix_adev **cls[PCIFIX_KIND__COUNT];
+	size_t ncls[PCIFIX_KIND__COUNT];
+	size_t extra_bridges;            /* relaxed mode: bridges beyond libvirt's count */
+	bool relaxed;
+};
+
+/* ---- building the device list ---------------------------------------- */
+
+static struct pcifix_adev *
+adev_new(struct pcifix_plan *plan)
+{
+	struct pcifix_adev *a;
+
+	if (plan->ndevs == plan->cap) {
+		plan->cap = plan->cap ? plan->cap * 2 : 64;
+		plan->devs = pcifix_xrealloc(plan->devs, plan->cap * sizeof(*plan->devs));
+	}
+	/* Each on its own, so that pointers to it stay valid. */
+	a = pcifix_xcalloc(1, sizeof(*a));
+	plan->devs[plan->ndevs++] = a;
+	a->index = -1;
+	a->chassis_nr = a->chassis = a->port = a->bus_nr = a->target_index = -1;
+	a->hotplug = true;
+	return a;
+}
+
+static bool
+streq(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b) == 0;
+}
+
+static bool
+is_pci_ctrl(const struct pcifix_adev *a)
+{
+	return a->kind == PCIFIX_KIND_CONTROLLER && streq(a->type, "pci");
+}
+
+static bool
+is_usb2(const struct pcifix_adev *a)
+{
+	return a->kind == PCIFIX_KIND_CONTROLLER && streq(a->type, "usb") && a->model &&
+	       (strcmp(a->model, "ich9-ehci1") == 0 || strcmp(a->model, "ich9-uhci1") == 0 ||
+		strcmp(a->model, "ich9-uhci2") == 0 || strcmp(a->model, "ich9-uhci3") == 0);
+}
+
+static void
+adev_from_device(struct ctx *c, struct pcifix_device *d)
+{
+	struct pcifix_adev *a = adev_new(c->plan);
+
+	a->dev = d;
+	a->kind = d->kind;
+	a->type = d->type;
+	a->model = d->model;
+	a->bus = d->bus;
+	a->index = d->index;
+	switch (d->addr.type) {
+	case PCIFIX_ADDR_ABSENT:
+		a->state = PCIFIX_A_WANTED;
+		break;
+	case PCIFIX_ADDR_PCI:
+		if (d->addr.empty) {
+			a->state = PCIFIX_A_WANTED;
+		} else {
+			a->state = PCIFIX_A_PCI;
+			a->addr = d->addr.pci;
+			a->multi = d->addr.multifunction;
+			a->from_file = true;
+		}
+		break;
+	default:
+		a->state = PCIFIX_A_OTHER;
+		break;
+	}
+	/* The defaults libvirt fills in before it assigns anything. */
+	switch (c->t ? d->kind : PCIFIX_KIND_OTHER) {
+	case PCIFIX_KIND_INTERFACE:
+		if (a->model == NULL && !streq(a->type, "hostdev"))
+			a->model = c->t->default_nic;
+		break;
+	case PCIFIX_KIND_VIDEO:
+		if (a->model == NULL || strcmp(a->model, "default") == 0)
+			a->model = c->t->default_video;
+		break;
+	case PCIFIX_KIND_CONTROLLER:
+		if (streq(a->type, "usb") && a->model == NULL)
+			a->model = c->t->default_usb;
+		else if (streq(a->type, "scsi") && a->model == NULL)
+			a->model = c->t->default_scsi;
+		else if (streq(a->type, "pci") && a->model == NULL && a->index == 0)
+			a->model = c->t->root_model;
+		if (streq(a->type, "pci")) {
+			a->model_name = d->model_name;
+			a->chassis_nr = d->target.chassis_nr;
+			a->chassis = d->target.chassis;
+			a->port = d->target.port;
+			a->bus_nr = d->target.bus_nr;
+			a->target_index = d->target.index;
+			a->hotplug = d->target.hotplug != PCIFIX_TRI_OFF;
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * libvirt keeps controllers sorted by type of first appearance, then by
+ * index; a controller without index goes after the last one of its type.
+ */
+static void
+insert_controller(struct pcifix_plan *plan, struct pcifix_adev *a, bool companion)
+{
+	long i;
+	long at = -1;
+
+	for (i = (long)plan->nctrls - 1; i >= 0; i--) {
+		struct pcifix_adev *cur = plan->ctrls[i];
+
+		if (!streq(cur->type, a->type))
+			continue;
+		if (a->index == -1) {
+			at = i + 1;
+			break;
+		}
+		if (cur->index > a->index) {
+			at = i;
+		} else if (!companion && cur->dev && pcifix_node_child(cur->dev->node, "master") &&
+			   cur->index == a->index) {
+			at = i;
+		} else if (at == -1) {
+			at = i + 1;
+			break;
+		}
+	}
+	if (at == -1)
+		at = (long)plan->nctrls;
+	memmove(&plan->ctrls[at + 1], &plan->ctrls[at],
+		(plan->nctrls - (size_t)at) * sizeof(*plan->ctrls));
+	plan->ctrls[at] = a;
+	plan->nctrls++;
+}
+
+static bool
+index_used(const struct pcifix_plan *plan, const char *type, long long idx)
+{
+	size_t i;
+
+	for (i = 0; i < plan->nctrls; i++)
+		if (streq(plan->ctrls[i]->type, type) && plan->ctrls[i]->index == idx)
+			return true;
+	return false;
+}
+
+static void
+fill_indexes(struct pcifix_plan *plan)
+{
+	size_t i, j;
+
+	for (i = 0; i < plan->nctrls; i++) {
+		struct pcifix_adev *a = plan->ctrls[i];
+
+		if (a->index != -1)
+			continue;
+		if (is_usb2(a)) {
+			/* A companion joins the USB2 controller just before it. */
+			for (j = i; j-- > 0;) {
+				struct pcifix_adev *p = plan->ctrls[j];
+				size_t k;
+				bool taken = false;
+
+				if (!is_usb2(p) || p->index < 0)
+					continue;
+				for (k = 0; k < plan->nctrls; k++)
+					if (is_usb2(plan->ctrls[k]) && plan->ctrls[k]->index == p->index &&
+					    streq(plan->ctrls[k]->model, a->model))
+						taken = true;
+				if (!taken)
+					a->index = p->index;
+				break;
+			}
+			if (a->index != -1)
+				continue;
+		}
+		{
+			long long idx = 0;
+
+			/* a->index is still -1, so it does not count itself. */
+			while (index_used(plan, a->type, idx))
+				idx++;
+			a->index = idx;
+		}
+	}
+}
+
+static struct pcifix_adev *
+find_ctrl(const struct pcifix_plan *plan, const char *type, long long idx)
+{
+	size_t i;
+
+	for (i = 0; i < plan->nctrls; i++)
+		if (streq(plan->ctrls[i]->type, type) && plan->ctrls[i]->index == idx)
+			return plan->ctrls[i];
+	return NULL;
+}
+
+static struct pcifix_adev *
+add_controller(struct ctx *c, const char *type, long long idx, const char *model)
+{
+	struct pcifix_adev *a = adev_new(c->plan);
+
+	a->kind = PCIFIX_KIND_CONTROLLER;
+	a->type = type;
+	a->model = model;
+	a->index = idx;
+	a->state = PCIFIX_A_WANTED;
+	c->plan->ctrls = pcifix_xrealloc(c->plan->ctrls,
+					 (c->plan->nctrls + 1) * sizeof(*c->plan->ctrls));
+	c->plan->ctrls[c->plan->nctrls++] = a;
+	return a;
+}
+
+static void
+maybe_add_controller(struct ctx *c, const char *type, long long idx, const char *model)
+{
+	if (find_ctrl(c->plan, type, idx) == NULL)
+		add_controller(c, type, idx, model);
+}
+
+/* Index of a disk from its target name: hda -> 0, sdb -> 1, vdaa -> 26. */
+static long
+disk_index(const char *dev)
+{
+	const char *p;
+	long idx = 0;
+
+	if (dev == NULL || strlen(dev) < 3)
+		return 0;
+	for (p = dev + 2; *p; p++) {
+		if (*p < 'a' || *p > 'z')
+			return 0;
+		idx = (idx + (p == dev + 2 ? 0 : 1)) * 26 + (*p - 'a');
+	}
+	return idx;
+}
+
+/* The controller a disk on `bus` uses (its drive address, or libvirt's default). */
+static long
+disk_controller(const struct pcifix_device *d, long units)
+{
+	struct pcifix_node *a = d->addr.node;
+	unsigned long long v;
+
+	if (d->addr.type == PCIFIX_ADDR_DRIVE && a) {
+		const char *s = pcifix_node_attr(a, "controller");
+
+		if (s && pcifix_parse_uint(s, 65535, &v) == 0)
+			return (long)v;
+		return 0;
+	}
+	return disk_index(d->name) / units;
+}
+
+static void
+add_disk_controllers(struct ctx *c, const char *type, const char *bus, long units,
+		     const char *model)
+{
+	const struct pcifix_domain *dom = c->dom;
+	long max = -1, i;
+	size_t k;
+
+	for (k = 0; k < dom->ndevs; k++) {
+		const struct pcifix_device *d = &dom->devs[k];
+
+		if (d->kind == PCIFIX_KIND_DISK && streq(d->bus, bus)) {
+			long ctl = disk_controller(d, units);
+
+			if (ctl > max)
+				max = ctl;
+		}
+		if (strcmp(type, "scsi") == 0 && d->kind == PCIFIX_KIND_HOSTDEV &&
+		    streq(d->type, "scsi") && d->addr.type == PCIFIX_ADDR_DRIVE) {
+			long ctl = disk_controller(d, units);
+
+			if (ctl > max)
+				max = ctl;
+		}
+	}
+	for (i = 0; i <= max; i++)
+		maybe_add_controller(c, type, i, model);
+}
+
+static void
+add_virtio_serial_controllers(struct ctx *c)
+{
+	const struct pcifix_domain *dom = c->dom;
+	size_t k;
+
+	for (k = 0; k < dom->ndevs; k++) {
+		const struct pcifix_device *d = &dom->devs[k];
+		unsigned long long v = 0;
+
+		if ((d->kind != PCIFIX_KIND_CHANNEL && d->kind != PCIFIX_KIND_CONSOLE) ||
+		    !streq(d->bus, "virtio"))
+			continue;
+		if (d->addr.type == PCIFIX_ADDR_VIRTIO_SERIAL && d->addr.node) {
+			const char *s = pcifix_node_attr(d->addr.node, "controller");
+
+			if (s == NULL || pcifix_parse_uint(s, 65535, &v) < 0)
+				v = 0;
+		}
+		maybe_add_controller(c, "virtio-serial", (long long)v, NULL);
+	}
+}
+
+static int
+add_implicit_devices(struct ctx *c)
+{
+	const struct pcifix_target *t = c->t;
+	struct pcifix_plan *plan = c->plan;
+	size_t i;
+	bool balloon = false, video = false, graphics = false;
+
+	/* The driver's defaults, in libvirt's order: USB, SATA, root bus, balloon. */
+	if (t->implicit_usb && find_ctrl(plan, "usb", 0) == NULL)
+		add_controller(c, "usb", 0, t->implicit_usb);
+	if (t->implicit_sata)
+		maybe_add_controller(c, "sata", 0, NULL);
+	maybe_add_controller(c, "pci", 0, t->root_model);
+	for (i = 0; i < plan->ndevs; i++) {
+		balloon |= plan->devs[i]->kind == PCIFIX_KIND_MEMBALLOON;
+		video |= plan->devs[i]->kind == PCIFIX_KIND_VIDEO;
+	}
+	for (i = 0; i < c->dom->ndevs; i++)
+		graphics |= c->dom->devs[i].kind == PCIFIX_KIND_GRAPHICS;
+	if (t->implicit_memballoon && !balloon) {
+		struct pcifix_adev *a = adev_new(plan);
+
+		a->kind = PCIFIX_KIND_MEMBALLOON;
+		a->model = "virtio";
+		a->state = PCIFIX_A_WANTED;
+	}
+	/* Controllers that disks and virtio consoles need, then a video for graphics. */
+	add_disk_controllers(c, "scsi", "scsi", 7, t->default_scsi);
+	add_disk_controllers(c, "ide", "ide", 4, NULL);
+	add_disk_controllers(c, "sata", "sata", 6, NULL);
+	add_virtio_serial_controllers(c);
+	if (graphics && !video) {
+		struct pcifix_adev *a = adev_new(plan);
+
+		a->kind = PCIFIX_KIND_VIDEO;
+		a->model = t->default_video;
+		a->state = PCIFIX_A_WANTED;
+	}
+	return 0;
+}
+
+/* ---- per-class lists ------------------------------------------------- */
+
+static bool
+video_primary(const struct pcifix_adev *a)
+{
+	struct pcifix_node *m;
+
+	if (a->dev == NULL)
+		return false;
+	m = pcifix_node_child(a->dev->node, "model");
+	return m && streq(pcifix_node_attr(m, "primary"), "yes");
+}
+
+static void
+cls_add(struct ctx *c, enum pcifix_kind k, struct pcifix_adev *a)
+{
+	c->cls[k] = pcifix_xrealloc(c->cls[k], (c->ncls[k] + 1) * sizeof(*c->cls[k]));
+	c->cls[k][c->ncls[k]++] = a;
+}
+
+static void
+build_classes(struct ctx *c)
+{
+	struct pcifix_plan *plan = c->plan;
+	size_t i;
+	bool primary_moved = false;
+
+	for (i = 0; i < plan->nctrls; i++)
+		cls_add(c, PCIFIX_KIND_CONTROLLER, plan->ctrls[i]);
+	/* A hostdev inside <interface type='hostdev'> is listed before the <hostdev>s. */
+	for (i = 0; i < plan->ndevs; i++)
+		if (plan->devs[i]->kind == PCIFIX_KIND_INTERFACE &&
+		    streq(plan->devs[i]->type, "hostdev"))
+			cls_add(c, PCIFIX_KIND_HOSTDEV, plan->devs[i]);
+	for (i = 0; i < plan->ndevs; i++) {
+		struct pcifix_adev *a = plan->devs[i];
+
+		if (a->kind == PCIFIX_KIND_CONTROLLER ||
+		    (a->kind == PCIFIX_KIND_INTERFACE && streq(a->type, "hostdev")))
+			continue;
+		if (a->kind == PCIFIX_KIND_VIDEO && !primary_moved && video_primary(a)) {
+			/* The video marked primary moves to the front. */
+			cls_add(c, PCIFIX_KIND_VIDEO, a);
+			memmove(&c->cls[PCIFIX_KIND_VIDEO][1], &c->cls[PCIFIX_KIND_VIDEO][0],
+				(c->ncls[PCIFIX_KIND_VIDEO] - 1) * sizeof(*c->cls[0]));
+			c->cls[PCIFIX_KIND_VIDEO][0] = a;
+			primary_moved = true;
+			continue;
+		}
+		cls_add(c, a->kind, a);
+	}
+}
+
+static void
+compute_flags(struct ctx *c)
+{
+	struct pcifix_plan *plan = c->plan;
+	size_t i;
+
+	for (i = 0; i < plan->ndevs; i++) {
+		struct pcifix_adev *a = plan->devs[i];
+
+		if (a->kind == PCIFIX_KIND_INTERFACE && streq(a->type, "hostdev"))
+			a->flags = pcifix_device_flags(PCIFIX_KIND_HOSTDEV, "pci", NULL, NULL,
+						       c->pcie_root);
+		else if (a->kind == PCIFIX_KIND_HOSTDEV && a->dev && a->dev->driver &&
+			 strcmp(a->dev->driver, "subsystem") != 0)
+			a->flags = 0;
+		else
+			a->flags = pcifix_device_flags(a->kind, a->type, a->model, a->bus,
+						       c->pcie_root);
+		if (a->kind == PCIFIX_KIND_HOSTDEV && a->dev &&
+		    a->dev->addr.type == PCIFIX_ADDR_UNASSIGNED)
+			a->state = PCIFIX_A_OTHER;
+	}
+}
+
+/* ---- the passes ------------------------------------------------------ */
+
+static void
+report(struct ctx *c, const struct pcifix_adev *a, const char *rule, char *msg)
+{
+	char *desc = a->dev ? pcifix_device_describe(a->dev) : NULL;
+
+	pcifix_diag_add(c->diags, rule, c->file, a->dev ? a->dev->line : 0, "%s%s%s",
+			desc ? desc : "", desc ? ": " : "", msg);
+	free(desc);
+	free(msg);
+}
+
+static const struct pcifix_pci_model *
+default_bus_model(const struct ctx *c)
+{
+	return pcifix_pci_model_find(c->pcie_root ? "pcie-root-port" : "pci-bridge");
+}
+
+/* The bus table of a pass, from the controllers as they stand. */
+static int
+set_create(struct ctx *c, struct pcifix_addrset *s, bool dry)
+{
+	struct pcifix_plan *plan = c->plan;
+	size_t i, nbuses = 0;
+
+	for (i = 0; i < plan->nctrls; i++)
+		if (is_pci_ctrl(plan->ctrls[i]) && (size_t)plan->ctrls[i]->index + 1 > nbuses)
+			nbuses = (size_t)plan->ctrls[i]->index + 1;
+	pcifix_addrset_init(s, nbuses, dry);
+	for (i = 0; i < plan->nctrls; i++) {
+		struct pcifix_adev *a = plan->ctrls[i];
+		const struct pcifix_pci_model *m;
+
+		if (!is_pci_ctrl(a))
+			continue;
+		m = pcifix_pci_model_find(a->model);
+		if (m == NULL) {
+			report(c, a, "pci-controller",
+			       pcifix_xasprintf("PCI controller index %lld has %s model%s%s; "
+						"libvirt rejects it",
+						a->index, a->model ? "an unknown" : "no",
+						a->model ? " " : "", a->model ? a->model : ""));
+			return -1;
+		}
+		pcifix_addrset_set_model(s, (size_t)a->index, m, a->hotplug);
+	}
+	for (i = 1; i < s->nbuses; i++)
+		if (s->buses[i].model == NULL)
+			pcifix_addrset_set_model(s, i, default_bus_model(c), true);
+	if (s->nbuses && s->buses[0].model == NULL)
+		pcifix_addrset_set_model(s, 0, pcifix_pci_model_find("pci-root"), true);
+	return 0;
+}
+
+/* libvirt's device iteration order, used when it collects written addresses. */
+static const enum pcifix_kind collect_order[] = {
+	PCIFIX_KIND_DISK, PCIFIX_KIND_INTERFACE, PCIFIX_KIND_SOUND, PCIFIX_KIND_HOSTDEV,
+	PCIFIX_KIND_VIDEO, PCIFIX_KIND_CONTROLLER, PCIFIX_KIND_SMARTCARD, PCIFIX_KIND_SERIAL,
+	PCIFIX_KIND_PARALLEL, PCIFIX_KIND_CHANNEL, PCIFIX_KIND_CONSOLE, PCIFIX_KIND_INPUT,
+	PCIFIX_KIND_FILESYSTEM, PCIFIX_KIND_WATCHDOG, PCIFIX_KIND_MEMBALLOON, PCIFIX_KIND_RNG,
+	PCIFIX_KIND_NVRAM, PCIFIX_KIND_HUB, PCIFIX_KIND_SHMEM, PCIFIX_KIND_MEMORY,
+	PCIFIX_KIND_REDIRDEV, PCIFIX_KIND_TPM, PCIFIX_KIND_PANIC, PCIFIX_KIND_IOMMU,
+	PCIFIX_KIND_VSOCK, PCIFIX_KIND_CRYPTO, PCIFIX_KIND_PSTORE,
+};
+
+static bool
+piix3_builtin(const struct ctx *c, const struct pcifix_adev *a)
+{
+	if (c->t->chipset != PCIFIX_CHIPSET_PIIX3 || a->kind != PCIFIX_KIND_CONTROLLER ||
+	    a->addr.domain || a->addr.bus || a->addr.slot != 1 || a->index != 0)
+		return false;
+	return (streq(a->type, "ide") && a->addr.function == 1) ||
+	       (streq(a->type, "usb") && streq(a->model, "piix3-uhci") && a->addr.function == 2);
+}
+
+static int
+collect(struct ctx *c, struct pcifix_addrset *s)
+{
+	size_t k, i;
+
+	for (k = 0; k < sizeof(collect_order) / sizeof(collect_order[0]); k++) {
+		enum pcifix_kind kind = collect_order[k];
+
+		for (i = 0; i < c->ncls[kind]; i++) {
+			struct pcifix_adev *a = c->cls[kind][i];
+			unsigned before = a->addr.bus;
+			char *err;
+
+			if (a->state != PCIFIX_A_PCI || piix3_builtin(c, a))
+				continue;
+			if (pcifix_addrset_reserve(s, &a->addr, a->flags ? a->flags :
+						   PCIFIX_CF_PCI_DEVICE, true, &err) < 0) {
+				report(c, a, strstr(err, "double use") ? "pci-duplicate" :
+				       "pci-address", err);
+				return -1;
+			}
+			if (a->addr.bus != before)
+				a->bus_moved = true;
+		}
+	}
+	return 0;
+}
+
+static int
+reserve_fixed(struct ctx *c, struct pcifix_addrset *s, struct pcifix_adev *a,
+	      unsigned slot, unsigned fn, bool store)
+{
+	struct pcifix_pci_addr addr = { 0, 0, slot, fn };
+	char *err;
+
+	if (pcifix_addrset_reserve(s, &addr, PCIFIX_CF_PCI_DEVICE, true, &err) < 0) {
+		if (a)
+			report(c, a, "pci-duplicate", err);
+		else
+			pcifix_diag_add(c->diags, "pci-duplicate", c->file, 0, "%s", err), free(err);
+		return -1;
+	}
+	if (a && store && a->state != PCIFIX_A_PCI) {
+		a->state = PCIFIX_A_PCI;
+		a->addr = addr;
+		a->assigned = true;
+	}
+	return 0;
+}
+
+/* Find a slot for `a` and, in the real pass, keep it. */
+static int
+place(struct ctx *c, struct pcifix_addrset *s, struct pcifix_adev *a, int function)
+{
+	struct pcifix_pci_addr addr;
+	char *err;
+
+	if (pcifix_addrset_reserve_next(s, a->flags, function, &addr, &err) < 0) {
+		if (!s->dry_run && !c->relaxed) {
+			/* libvirt stops here; pcifix will try with more bridges. */
+			free(err);
+			return -2;
+		}
+		report(c, a, "pci-capacity", err);
+		return -1;
+	}
+	if (!s->dry_run) {
+		a->state = PCIFIX_A_PCI;
+		a->addr = addr;
+		a->assigned = true;
+	}
+	return 0;
+}
+
+static bool
+wanted(const struct pcifix_adev *a)
+{
+	return a->state == PCIFIX_A_WANTED && a->flags != 0;
+}
+
+static int
+chipset_piix3(struct ctx *c, struct pcifix_addrset *s)
+{
+	struct pcifix_plan *plan = c->plan;
+	struct pcifix_adev *v;
+	size_t i;
+
+	for (i = 0; i < plan->nctrls; i++) {
+		struct pcifix_adev *a = plan->ctrls[i];
+		unsigned fn;
+
+		if (a->index != 0)
+			continue;
+		if (streq(a->type, "ide"))
+			fn = 1;
+		else if (streq(a->type, "usb") && streq(a->model, "piix3-uhci"))
+			fn = 2;
+		else
+			continue;
+		if (a->state == PCIFIX_A_PCI && (a->addr.domain || a->addr.bus ||
+						 a->addr.slot != 1 || a->addr.function != fn)) {
+			report(c, a, "pci-address",
+			       pcifix_xasprintf(fn == 1 ? "primary IDE controller must have PCI "
+					        "address 0:0:1.1" :
+					        "PIIX3 USB controller at index 0 must have PCI "
+					        "address 0:0:1.2"));
+			return -1;
+		}
+		if (reserve_fixed(c, s, a, 1, fn, true) < 0)
+			return -1;
+	}
+	/* The ISA bridge and the ACPI/SMBus function of the PIIX3. */
+	if (reserve_fixed(c, s, NULL, 1, 0, false) < 0 || reserve_fixed(c, s, NULL, 1, 3, false) < 0)
+		return -1;
+	v = c->ncls[PCIFIX_KIND_VIDEO] ? c->cls[PCIFIX_KIND_VIDEO][0] : NULL;
+	if (v && wanted(v)) {
+		if (pcifix_addrset_slot_in_use(s, 0, 2))
+			return place(c, s, v, -1);
+		return reserve_fixed(c, s, v, 2, 0, true);
+	}
+	return 0;
+}
+
+static int
+chipset_ich9(struct ctx *c, struct pcifix_addrset *s)
+{
+	struct pcifix_plan *plan = c->plan;
+	struct pcifix_adev *v;
+	size_t i;
+
+	for (i = 0; i < plan->nctrls; i++) {
+		struct pcifix_adev *a = plan->ctrls[i];
+
+		if (streq(a->type, "sata") && a->index == 0) {
+			if (a->state == PCIFIX_A_PCI && (a->addr.domain || a->addr.bus ||
+							 a->addr.slot != 0x1f || a->addr.function != 2)) {
+				report(c, a, "pci-address", pcifix_xstrdup(
+					"primary SATA controller must have PCI address 0:0:1f.2"));
+				return -1;
+			}
+			if (a->state != PCIFIX_A_PCI) {
+				/* Set, not reserved: collected by the real pass. */
+				a->state = PCIFIX_A_PCI;
+				a->addr.slot = 0x1f;
+				a->addr.function = 2;
+				a->assigned = true;
+			}
+		} else if (streq(a->type, "usb") && streq(a->model, "ich9-uhci1") &&
+			   (a->dev == NULL || a->dev->addr.type == PCIFIX_ADDR_ABSENT) &&
+			   a->state == PCIFIX_A_WANTED) {
+			unsigned slot = !pcifix_addrset_slot_in_use(s, 0, 0x1d) ? 0x1d :
+					!pcifix_addrset_slot_in_use(s, 0, 0x1a) ? 0x1a : 0;
+
+			if (slot) {
+				if (reserve_fixed(c, s, a, slot, 0, true) < 0)
+					return -1;
+				a->multi = PCIFIX_TRI_ON;
+			}
+		} else if (streq(a->type, "pci") && streq(a->model, "dmi-to-pci-bridge") &&
+			   (a->dev == NULL || a->dev->addr.type == PCIFIX_ADDR_ABSENT) &&
+			   a->state == PCIFIX_A_WANTED && !pcifix_addrset_slot_in_use(s, 0, 0x1e)) {
+			if (reserve_fixed(c, s, a, 0x1e, 0, true) < 0)
+				return -1;
+		}
+	}
+	/* The LPC/ISA bridge and the SMBus. */
+	if (reserve_fixed(c, s, NULL, 0x1f, 0, false) < 0 ||
+	    reserve_fixed(c, s, NULL, 0x1f, 3, false) < 0)
+		return -1;
+	v = c->ncls[PCIFIX_KIND_VIDEO] ? c->cls[PCIFIX_KIND_VIDEO][0] : NULL;
+	if (v && wanted(v)) {
+		int r;
+
+		if (pcifix_addrset_slot_in_use(s, 0, 1))
+			r = place(c, s, v, -1);
+		else
+			r = reserve_fixed(c, s, v, 1, 0, true);
+		if (r != 0)
+			return r;
+	}
+	if (!pcifix_addrset_slot_in_use(s, 0, 0x1b)) {
+		for (i = 0; i < c->ncls[PCIFIX_KIND_SOUND]; i++) {
+			struct pcifix_adev *a = c->cls[PCIFIX_KIND_SOUND][i];
+
+			if (streq(a->model, "ich9") && a->state == PCIFIX_A_WANTED)
+				return reserve_fixed(c, s, a, 0x1b, 0, true);
+		}
+	}
+	return 0;
+}
+
+/* USB2 sets share one slot on fixed functions. */
+static int
+place_usb2(struct ctx *c, struct pcifix_addrset *s, struct pcifix_adev *a)
+{
+	static const struct {
+		const char *model;
+		unsigned fn;
+	} fns[] = { { "ich9-ehci1", 7 }, { "ich9-uhci1", 0 }, { "ich9-uhci2", 1 },
+		    { "ich9-uhci3", 2 } };
+	struct pcifix_plan *plan = c->plan;
+	unsigned fn = 0;
+	size_t i;
+	char *err;
+
+	for (i = 0; i < sizeof(fns) / sizeof(fns[0]); i++)
+		if (streq(a->model, fns[i].model))
+			fn = fns[i].fn;
+	for (i = 0; i < plan->nctrls; i++) {
+		struct pcifix_adev *p = plan->ctrls[i];
+		struct pcifix_pci_addr addr;
+
+		if (p == a || !is_usb2(p) || p->index != a->index || p->state != PCIFIX_A_PCI)
+			continue;
+		addr = p->addr;
+		addr.function = fn;
+		if (pcifix_addrset_reserve(s, &addr, a->flags, true, &err) < 0) {
+			report(c, a, "pci-duplicate", err);
+			return -1;
+		}
+		if (!s->dry_run) {
+			a->state = PCIFIX_A_PCI;
+			a->addr = addr;
+			a->assigned = true;
+			if (fn == 0)
+				a->multi = PCIFIX_TRI_ON;
+		}
+		return 0;
+	}
+	if (place(c, s, a, (int)fn) != 0)
+		return -1;
+	if (!s->dry_run && fn == 0)
+		a->multi = PCIFIX_TRI_ON;
+	return 0;
+}
+
+/* libvirt's class order: every device that wants an address, class by class. */
+static const enum pcifix_kind class_order[] = {
+	PCIFIX_KIND_CONTROLLER,  /* PCI controllers only, see place_devices() */
+	PCIFIX_KIND_FILESYSTEM, PCIFIX_KIND_INTERFACE, PCIFIX_KIND_SOUND,
+	PCIFIX_KIND_CONTROLLER,  /* the other controllers */
+	PCIFIX_KIND_DISK, PCIFIX_KIND_HOSTDEV, PCIFIX_KIND_MEMBALLOON, PCIFIX_KIND_RNG,
+	PCIFIX_KIND_WATCHDOG, PCIFIX_KIND_VIDEO, PCIFIX_KIND_SHMEM, PCIFIX_KIND_INPUT,
+	PCIFIX_KIND_SERIAL, PCIFIX_KIND_IOMMU, PCIFIX_KIND_VSOCK, PCIFIX_KIND_MEMORY,
+};
+
+static int
+place_devices(struct ctx *c, struct pcifix_addrset *s)
+{
+	size_t k, i;
+
+	for (k = 0; k < sizeof(class_order) / sizeof(class_order[0]); k++) {
+		enum pcifix_kind kind = class_order[k];
+		bool pci_pass = kind == PCIFIX_KIND_CONTROLLER && k == 0;
+
+		for (i = 0; i < c->ncls[kind]; i++) {
+			struct pcifix_adev *a = c->cls[kind][i];
+			int r;
+
+			if (!wanted(a))
+				continue;
+			if (kind == PCIFIX_KIND_CONTROLLER && is_pci_ctrl(a) != pci_pass)
+				continue;
+			if (kind == PCIFIX_KIND_INTERFACE && streq(a->type, "hostdev"))
+				continue;
+			if (is_usb2(a))
+				r = place_usb2(c, s, a);
+			else
+				r = place(c, s, a, -1);
+			if (r != 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+static int
+chipset(struct ctx *c, struct pcifix_addrset *s)
+{
+	switch (c->t->chipset) {
+	case PCIFIX_CHIPSET_PIIX3:
+		return chipset_piix3(c, s);
+	case PCIFIX_CHIPSET_ICH9:
+		return chipset_ich9(c, s);
+	case PCIFIX_CHIPSET_NONE:
+		break;
+	}
+	return 0;
+}
+
+static bool
+has_pci_index(const struct pcifix_plan *plan, size_t idx)
+{
+	return find_ctrl(plan, "pci", (long long)idx) != NULL;
+}
+
+static int
+dry_run(struct ctx *c)
+{
+	struct pcifix_addrset s;
+	size_t i;
+	int rc = -1;
+
+	if (set_create(c, &s, true) < 0)
+		goto out;
+	if (s.nbuses == 0) {
+		rc = 0;
+		goto out;
+	}
+	if (collect(c, &s) < 0 || chipset(c, &s) < 0)
+		goto out;
+	if (c->t->expansion_slot && pcifix_addrset_any_empty_slot(&s)) {
+		struct pcifix_pci_addr a;
+		char *err;
+
+		if (pcifix_addrset_reserve_next(&s, PCIFIX_CF_PCI_DEVICE | PCIFIX_CF_AUTOASSIGN, -1,
+						&a, &err) < 0) {
+			pcifix_diag_add(c->diags, "pci-capacity", c->file, 0, "%s", err);
+			free(err);
+			goto out;
+		}
+	}
+	if (place_devices(c, &s) != 0)
+		goto out;
+	if (c->t->spare_root_port && c->max_idx <= 0 && s.nbuses > (size_t)c->max_idx + 1 &&
+	    s.has_pcie_root) {
+		struct pcifix_pci_addr a;
+		char *err;
+
+		if (pcifix_addrset_reserve_next(&s, PCIFIX_CF_PCIE_DEVICE | PCIFIX_CF_AUTOASSIGN, -1,
+						&a, &err) < 0) {
+			pcifix_diag_add(c->diags, "pci-capacity", c->file, 0, "%s", err);
+			free(err);
+			goto out;
+		}
+	}
+	/* Relaxed mode: bridges beyond what libvirt counts, so everything fits. */
+	for (i = 0; i < c->extra_bridges; i++) {
+		unsigned want = (unsigned)s.nbuses;
+		struct pcifix_pci_addr a;
+		char *err;
+
+		(void)want;
+		if (pcifix_addrset_reserve_next(&s, PCIFIX_CF_PCI_DEVICE | PCIFIX_CF_AUTOASSIGN, -1,
+						&a, &err) < 0) {
+			free(err);
+			break;
+		}
+	}
+	/* Every bus without a controller gets one, which needs a slot in turn. */
+	for (i = 1; i < s.nbuses; i++) {
+		struct pcifix_adev *a;
+		struct pcifix_pci_addr addr;
+		char *err;
+
+		if (has_pci_index(c->plan, i))
+			continue;
+		a = add_controller(c, "pci", (long long)i, s.buses[i].model->model);
+		a->flags = s.buses[i].model->upstream;
+		cls_add(c, PCIFIX_KIND_CONTROLLER, a);
+		if (pcifix_addrset_reserve_next(&s, a->flags, -1, &addr, &err) < 0) {
+			if (!c->relaxed) {
+				free(err);
+				rc = -2;
+				goto out;
+			}
+			/* Make room the way a device would: one more bus. */
+			free(err);
+			if (pcifix_addrset_reserve_next(&s, PCIFIX_CF_PCI_DEVICE |
+							PCIFIX_CF_AUTOASSIGN, -1, &addr, &err) < 0 ||
+			    pcifix_addrset_reserve_next(&s, a->flags, -1, &addr, &err) < 0) {
+				report(c, a, "pci-capacity", err);
+				goto out;
+			}
+		}
+	}
+	rc = 0;
+out:
+	pcifix_addrset_free(&s);
+	return rc;
+}
+
+static int
+real_pass(struct ctx *c)
+{
+	struct pcifix_addrset s;
+	int rc = -1, r;
+
+	if (set_create(c, &s, false) < 0)
+		goto out;
+	if (s.nbuses == 0) {
+		rc = 0;
+		goto out;
+	}
+	if (collect(c, &s) < 0)
+		goto out;
+	r = chipset(c, &s);
+	if (r == 0)
+		r = place_devices(c, &s);
+	rc = r;
+out:
+	pcifix_addrset_free(&s);
+	return rc;
+}
+
+/* ---- values ---------------------------------------------------------- */
+
+static int
+fill_controller_values(struct ctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->plan->nctrls; i++) {
+		struct pcifix_adev *a = c->plan->ctrls[i];
+		const struct pcifix_pci_model *m;
+
+		if (!is_pci_ctrl(a) || (m = pcifix_pci_model_find(a->model)) == NULL)
+			continue;
+		if (a->model_name == NULL && m->model_name) {
+			a->model_name = m->model_name;
+			a->model_name_added = true;
+		}
+		switch (m->target) {
+		case PCIFIX_TARGET_CHASSIS_NR:
+			if (a->chassis_nr < 0) {
+				a->chassis_nr = a->index;
+				a->targets_added |= PCIFIX_TGT_CHASSIS_NR;
+			}
+			break;
+		case PCIFIX_TARGET_CHASSIS_PORT:
+		case PCIFIX_TARGET_CHASSIS_SLOT:
+			if (a->chassis < 0) {
+				a->chassis = a->index;
+				a->targets_added |= PCIFIX_TGT_CHASSIS;
+			}
+			if (a->port < 0 && a->state == PCIFIX_A_PCI) {
+				a->port = m->target == PCIFIX_TARGET_CHASSIS_PORT ?
+					  (long long)(a->addr.slot * 8 + a->addr.function) :
+					  (long long)a->addr.slot;
+				a->targets_added |= PCIFIX_TGT_PORT;
+			}
+			break;
+		case PCIFIX_TARGET_BUS_NR:
+			if (a->bus_nr < 0) {
+				size_t j;
+				long long low = 256;
+
+				for (j = 0; j < c->plan->nctrls; j++)
+					if (is_pci_ctrl(c->plan->ctrls[j]) &&
+					    c->plan->ctrls[j]->bus_nr >= 0 &&
+					    c->plan->ctrls[j]->bus_nr < low)
+						low = c->plan->ctrls[j]->bus_nr;
+				if (low <= 2) {
+					report(c, a, "pci-controller", pcifix_xasprintf(
+						"no free busNr lower than the current lowest busNr "
+						"is available to auto-assign to bus %lld; set it by "
+						"hand", a->index));
+					return -1;
+				}
+				a->bus_nr = low - 2;
+				a->targets_added |= PCIFIX_TGT_BUS_NR;
+			}
+			break;
+		case PCIFIX_TARGET_NONE:
+			break;
+		}
+		if (strcmp(m->model, "pci-bridge") == 0 && a->state == PCIFIX_A_PCI &&
+		    a->addr.bus >= a->index) {
+			report(c, a, "pci-controller", pcifix_xasprintf(
+				"PCI controller at index %lld (0x%02llx) has bus='0x%02x', but "
+				"index must be larger than bus", a->index, a->index, a->addr.bus));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+slot_cmp(const void *pa, const void *pb)
+{
+	const struct pcifix_adev *a = *(struct pcifix_adev *const *)pa;
+	const struct pcifix_adev *b = *(struct pcifix_adev *const *)pb;
+
+	if (a->addr.domain != b->addr.domain)
+		return a->addr.domain < b->addr.domain ? -1 : 1;
+	if (a->addr.bus != b->addr.bus)
+		return a->addr.bus < b->addr.bus ? -1 : 1;
+	if (a->addr.slot != b->addr.slot)
+		return a->addr.slot < b->addr.slot ? -1 : 1;
+	if (a->addr.function != b->addr.function)
+		return a->addr.function < b->addr.function ? -1 : 1;
+	return 0;
+}
+
+/* Function 0 of every slot with more functions in use gets multifunction='on'. */
+static void
+fill_multifunction(struct pcifix_plan *plan)
+{
+	struct pcifix_adev **v = pcifix_xcalloc(plan->ndevs, sizeof(*v));
+	size_t n = 0, i, j;
+
+	for (i = 0; i < plan->ndevs; i++)
+		if (plan->devs[i]->state == PCIFIX_A_PCI)
+			v[n++] = plan->devs[i];
+	qsort(v, n, sizeof(*v), slot_cmp);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && v[j]->addr.domain == v[i]->addr.domain &&
+		     v[j]->addr.bus == v[i]->addr.bus && v[j]->addr.slot == v[i]->addr.slot; j++)
+			;
+		if (j - i > 1 && v[i]->addr.function == 0 && v[i]->multi == PCIFIX_TRI_ABSENT) {
+			v[i]->multi = PCIFIX_TRI_ON;
+			if (v[i]->from_file)
+				v[i]->multi_added = true;
+		}
+	}
+	free(v);
+}
+
+/* ---- entry ----------------------------------------------------------- */
+
+static int
+check_controllers(struct ctx *c)
+{
+	struct pcifix_plan *plan = c->plan;
+	size_t i, j;
+
+	for (i = 0; i < plan->nctrls; i++) {
+		struct pcifix_adev *a = plan->ctrls[i];
+		const struct pcifix_pci_model *m;
+
+		for (j = i + 1; j < plan->nctrls; j++)
+			if (streq(plan->ctrls[j]->type, a->type) && plan->ctrls[j]->index == a->index &&
+			    !(is_usb2(a) && is_usb2(plan->ctrls[j]) &&
+			      !streq(a->model, plan->ctrls[j]->model))) {
+				report(c, plan->ctrls[j], "pci-controller", pcifix_xasprintf(
+					"multiple '%s' controllers with index '%lld'", a->type,
+					a->index));
+				return -1;
+			}
+		if (!is_pci_ctrl(a))
+			continue;
+		m = pcifix_pci_model_find(a->model);
+		if (a->index == 0 && !streq(a->model, c->t->root_model)) {
+			report(c, a, "pci-controller", pcifix_xasprintf(
+				"the PCI controller with index='0' must be model='%s' for this "
+				"machine type, but model='%s' was found instead", c->t->root_model,
+				a->model ? a->model : "(none)"));
+			return -1;
+		}
+		if (m && m->is_root && a->index != 0) {
+			report(c, a, "pci-controller", pcifix_xstrdup(
+				"pci-root and pcie-root controllers should have index 0"));
+			return -1;
+		}
+		if (m && m->is_root && a->dev && a->dev->addr.type != PCIFIX_ADDR_ABSENT) {
+			report(c, a, "pci-controller", pcifix_xstrdup(
+				"pci-root and pcie-root controllers should not have an address"));
+			return -1;
+		}
+		if (a->index > 255) {
+			report(c, a, "pci-controller", pcifix_xasprintf(
+				"PCI controller index %lld too high, maximum is 255", a->index));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void
+plan_reset(struct pcifix_plan *plan)
+{
+	size_t i;
+
+	for (i = 0; i < plan->ndevs; i++)
+		free(plan->devs[i]);
+	free(plan->devs);
+	free(plan->ctrls);
+	plan->devs = NULL;
+	plan->ctrls = NULL;
+	plan->ndevs = plan->cap = plan->nctrls = 0;
+}
+
+static int
+attempt(struct ctx *c)
+{
+	struct pcifix_plan *plan = c->plan;
+	const struct pcifix_domain *dom = c->dom;
+	size_t i;
+	int r;
+
+	for (i = 0; i < dom->ndevs; i++)
+		adev_from_device(c, &dom->devs[i]);
+	plan->ctrls = pcifix_xcalloc(plan->ndevs + 1, sizeof(*plan->ctrls));
+	for (i = 0; i < plan->ndevs; i++)
+		if (plan->devs[i]->kind == PCIFIX_KIND_CONTROLLER)
+			insert_controller(plan, plan->devs[i],
+					  pcifix_node_child(plan->devs[i]->dev->node, "master") != NULL);
+	fill_indexes(plan);
+	if (check_controllers(c) < 0)
+		return -1;
+	add_implicit_devices(c);
+	c->pcie_root = streq(c->t->root_model, "pcie-root");
+	c->max_idx = -1;
+	for (i = 0; i < plan->nctrls; i++)
+		if (is_pci_ctrl(plan->ctrls[i]) && plan->ctrls[i]->index > c->max_idx)
+			c->max_idx = (int)plan->ctrls[i]->index;
+	compute_flags(c);
+	build_classes(c);
+	r = dry_run(c);
+	if (r == 0)
+		r = real_pass(c);
+	if (r == 0)
+		r = fill_controller_values(c);
+	if (r == 0)
+		fill_multifunction(plan);
+	return r;
+}
+
+int
+pcifix_assign(const struct pcifix_domain *dom, struct pcifix_plan *plan,
+	      struct pcifix_diags *diags)
+{
+	struct ctx c;
+	size_t k;
+	int r;
+
+	memset(plan, 0, sizeof(*plan));
+	plan->dom = dom;
+	plan->target = pcifix_target_find(dom);
+	memset(&c, 0, sizeof(c));
+	if (plan->target == NULL) {
+		/* Nothing to assign: the devices as they are, for --list. */
+		size_t i;
+
+		c.plan = plan;
+		c.dom = dom;
+		for (i = 0; i < dom->ndevs; i++) {
+			struct pcifix_adev *a;
+
+			adev_from_device(&c, &dom->devs[i]);
+			a = plan->devs[plan->ndevs - 1];
+			a->flags = pcifix_device_flags(a->kind, a->type, a->model, a->bus, false);
+		}
+		return 0;
+	}
+	for (;;) {
+		c.plan = plan;
+		c.dom = dom;
+		c.t = plan->target;
+		c.diags = diags;
+		c.file = dom->doc->file;
+		r = attempt(&c);
+		for (k = 0; k < PCIFIX_KIND__COUNT; k++) {
+			free(c.cls[k]);
+			c.cls[k] = NULL;
+			c.ncls[k] = 0;
+		}
+		if (r != -2)
+			break;
+		/*
+		 * libvirt gives up here although a layout exists: try again,
+		 * letting bridges be added where libvirt cannot, then with
+		 * more bridges until everything fits.
+		 */
+		plan_reset(plan);
+		if (c.relaxed && ++c.extra_bridges > 64)
+			break;
+		c.relaxed = true;
+	}
+	plan->relaxed = c.relaxed;
+	return r == 0 ? 0 : -1;
+}
+
+void
+pcifix_plan_free(struct pcifix_plan *plan)
+{
+	plan_reset(plan);
+	memset(plan, 0, sizeof(*plan));
+}

@@ -1,0 +1,341 @@
+/* augment.c - write the plan into the file: new addresses, values and devices, as edits. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "pcifix.h"
+
+/*
+ * New XML goes where a person would put it: an <address> as the last child
+ * of its device, a new controller after the last <controller>, a new device
+ * after the last one of its kind, or else after the element libvirt's own
+ * order puts before it.  New text is written with "\n" and '\t' per level;
+ * edit.c turns those into the file's own line ends and indentation.
+ */
+
+/* libvirt's order of device elements, used to place new ones. */
+static const enum pcifix_kind canonical[] = {
+	PCIFIX_KIND_DISK, PCIFIX_KIND_CONTROLLER, PCIFIX_KIND_LEASE, PCIFIX_KIND_FILESYSTEM,
+	PCIFIX_KIND_INTERFACE, PCIFIX_KIND_SMARTCARD, PCIFIX_KIND_SERIAL, PCIFIX_KIND_PARALLEL,
+	PCIFIX_KIND_CONSOLE, PCIFIX_KIND_CHANNEL, PCIFIX_KIND_INPUT, PCIFIX_KIND_TPM,
+	PCIFIX_KIND_GRAPHICS, PCIFIX_KIND_SOUND, PCIFIX_KIND_AUDIO, PCIFIX_KIND_VIDEO,
+	PCIFIX_KIND_HOSTDEV, PCIFIX_KIND_REDIRDEV, PCIFIX_KIND_REDIRFILTER, PCIFIX_KIND_HUB,
+	PCIFIX_KIND_WATCHDOG, PCIFIX_KIND_MEMBALLOON, PCIFIX_KIND_RNG, PCIFIX_KIND_NVRAM,
+	PCIFIX_KIND_PANIC, PCIFIX_KIND_SHMEM, PCIFIX_KIND_MEMORY, PCIFIX_KIND_IOMMU,
+	PCIFIX_KIND_VSOCK, PCIFIX_KIND_CRYPTO, PCIFIX_KIND_PSTORE,
+};
+
+static int
+rank(const struct pcifix_node *n)
+{
+	enum pcifix_kind k;
+	size_t i;
+
+	if (n->in_namespace)
+		return -1;
+	if (strcmp(n->name, "emulator") == 0)
+		return 0;
+	k = pcifix_kind_from_name(n->name);
+	for (i = 0; i < sizeof(canonical) / sizeof(canonical[0]); i++)
+		if (canonical[i] == k)
+			return (int)i + 1;
+	return -1;
+}
+
+static int
+kind_rank(enum pcifix_kind k)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(canonical) / sizeof(canonical[0]); i++)
+		if (canonical[i] == k)
+			return (int)i + 1;
+	return 1000;
+}
+
+static void
+pci_addr_xml(struct pcifix_buf *b, const struct pcifix_adev *a)
+{
+	pcifix_buf_printf(b, "<address type='pci' domain='0x%04x' bus='0x%02x' slot='0x%02x' "
+			  "function='0x%x'", a->addr.domain, a->addr.bus, a->addr.slot,
+			  a->addr.function);
+	if (a->multi == PCIFIX_TRI_ON)
+		pcifix_buf_puts(b, " multifunction='on'");
+	else if (a->multi == PCIFIX_TRI_OFF)
+		pcifix_buf_puts(b, " multifunction='off'");
+	pcifix_buf_puts(b, "/>");
+}
+
+static void
+target_xml(struct pcifix_buf *b, const struct pcifix_adev *a)
+{
+	const struct pcifix_pci_model *m = pcifix_pci_model_find(a->model);
+
+	if (m == NULL)
+		return;
+	switch (m->target) {
+	case PCIFIX_TARGET_CHASSIS_NR:
+		pcifix_buf_printf(b, "<target chassisNr='%lld'/>", a->chassis_nr);
+		break;
+	case PCIFIX_TARGET_CHASSIS_PORT:
+	case PCIFIX_TARGET_CHASSIS_SLOT:
+		pcifix_buf_printf(b, "<target chassis='%lld' port='0x%llx'/>", a->chassis, a->port);
+		break;
+	case PCIFIX_TARGET_BUS_NR:
+		pcifix_buf_printf(b, "<target busNr='%lld'/>", a->bus_nr);
+		break;
+	case PCIFIX_TARGET_NONE:
+		break;
+	}
+}
+
+/* The XML of a device pcifix adds. */
+static char *
+new_device_xml(const struct pcifix_adev *a)
+{
+	struct pcifix_buf b;
+	bool has_addr = a->state == PCIFIX_A_PCI;
+
+	pcifix_buf_init(&b);
+	switch (a->kind) {
+	case PCIFIX_KIND_CONTROLLER:
+		pcifix_buf_printf(&b, "<controller type='%s' index='%lld'", a->type, a->index);
+		if (a->model)
+			pcifix_buf_printf(&b, " model='%s'", a->model);
+		if (!has_addr && a->model_name == NULL) {
+			pcifix_buf_puts(&b, "/>");
+			return pcifix_buf_steal(&b);
+		}
+		pcifix_buf_puts(&b, ">");
+		if (a->model_name)
+			pcifix_buf_printf(&b, "\n\t<model name='%s'/>", a->model_name);
+		if (a->model_name || a->targets_added) {
+			struct pcifix_buf t;
+
+			pcifix_buf_init(&t);
+			target_xml(&t, a);
+			if (t.len)
+				pcifix_buf_printf(&b, "\n\t%s", t.data);
+			pcifix_buf_free(&t);
+		}
+		break;
+	case PCIFIX_KIND_MEMBALLOON:
+		pcifix_buf_printf(&b, "<memballoon model='%s'>", a->model);
+		break;
+	case PCIFIX_KIND_VIDEO:
+		pcifix_buf_printf(&b, "<video>\n\t<model type='%s' vram='16384' heads='1' "
+				  "primary='yes'/>", a->model);
+		break;
+	default:
+		pcifix_buf_printf(&b, "<%s>", pcifix_kind_name(a->kind));
+		break;
+	}
+	if (has_addr) {
+		pcifix_buf_puts(&b, "\n\t");
+		pci_addr_xml(&b, a);
+	}
+	pcifix_buf_printf(&b, "\n</%s>", pcifix_kind_name(a->kind));
+	return pcifix_buf_steal(&b);
+}
+
+/* Where a new element of kind `k` goes among the children of <devices>. */
+static void
+insert_device(struct pcifix_edits *e, const struct pcifix_domain *dom, enum pcifix_kind k,
+	      const char *xml)
+{
+	struct pcifix_node *devices = dom->devices_node, *n, *after = NULL;
+	int want = kind_rank(k);
+
+	if (devices == NULL) {
+		struct pcifix_buf b;
+
+		/* No <devices> at all: add one, at the end of <domain>. */
+		pcifix_buf_init(&b);
+		pcifix_buf_puts(&b, "<devices>\n\t");
+		for (; *xml; xml++) {
+			pcifix_buf_add(&b, xml, 1);
+			if (*xml == '\n')
+				pcifix_buf_puts(&b, "\t");
+		}
+		pcifix_buf_puts(&b, "\n</devices>");
+		pcifix_edit_append_child(e, dom->doc->root, b.data);
+		pcifix_buf_free(&b);
+		return;
+	}
+	for (n = devices->first_child; n; n = n->next) {
+		int r = rank(n);
+
+		if (r >= 0 && r <= want)
+			after = n;
+	}
+	if (after)
+		pcifix_edit_insert_after(e, after, xml);
+	else if (devices->first_child)
+		pcifix_edit_insert_before(e, devices->first_child, xml);
+	else
+		pcifix_edit_append_child(e, devices, xml);
+}
+
+/* The first child of `n` among `names` (in the order libvirt writes children). */
+static struct pcifix_node *
+first_of(const struct pcifix_node *n, const char *const *names)
+{
+	struct pcifix_node *c;
+	size_t i;
+
+	for (c = n->first_child; c; c = c->next)
+		for (i = 0; names[i]; i++)
+			if (!c->in_namespace && strcmp(c->name, names[i]) == 0)
+				return c;
+	return NULL;
+}
+
+/* Insert `xml` as a child of `n` before the first of `before`, or at the end. */
+static void
+insert_child(struct pcifix_edits *e, const struct pcifix_node *n, const char *const *before,
+	     const char *xml)
+{
+	struct pcifix_node *b = first_of(n, before);
+
+	if (b)
+		pcifix_edit_insert_before(e, b, xml);
+	else
+		pcifix_edit_append_child(e, n, xml);
+}
+
+static size_t
+augment_controller_values(const struct pcifix_adev *a, struct pcifix_edits *e)
+{
+	static const char *const after_model[] = { "target", "alias", "address", NULL };
+	static const char *const after_target[] = { "alias", "address", NULL };
+	struct pcifix_node *n = a->dev->node, *t;
+	size_t changes = 0;
+	char num[32];
+
+	if (a->model_name_added) {
+		char *x = pcifix_xasprintf("<model name='%s'/>", a->model_name);
+
+		insert_child(e, n, after_model, x);
+		free(x);
+		changes++;
+	}
+	if (!a->targets_added)
+		return changes;
+	t = pcifix_node_child(n, "target");
+	if (t == NULL) {
+		struct pcifix_buf b;
+
+		pcifix_buf_init(&b);
+		target_xml(&b, a);
+		insert_child(e, n, after_target, b.data);
+		pcifix_buf_free(&b);
+		return changes + 1;
+	}
+	if (a->targets_added & PCIFIX_TGT_CHASSIS_NR) {
+		snprintf(num, sizeof(num), "%lld", a->chassis_nr);
+		pcifix_edit_set_attr(e, t, "chassisNr", num);
+	}
+	if (a->targets_added & PCIFIX_TGT_CHASSIS) {
+		snprintf(num, sizeof(num), "%lld", a->chassis);
+		pcifix_edit_set_attr(e, t, "chassis", num);
+	}
+	if (a->targets_added & PCIFIX_TGT_PORT) {
+		snprintf(num, sizeof(num), "0x%llx", a->port);
+		pcifix_edit_set_attr(e, t, "port", num);
+	}
+	if (a->targets_added & PCIFIX_TGT_BUS_NR) {
+		snprintf(num, sizeof(num), "%lld", a->bus_nr);
+		pcifix_edit_set_attr(e, t, "busNr", num);
+	}
+	return changes + 1;
+}
+
+size_t
+pcifix_augment(const struct pcifix_plan *plan, struct pcifix_edits *e)
+{
+	const struct pcifix_domain *dom = plan->dom;
+	size_t changes = 0, i, k;
+	struct pcifix_node *last_ctrl = NULL;
+
+	if (plan->target == NULL)
+		return 0;
+	for (i = 0; i < dom->ndevs; i++)
+		if (dom->devs[i].kind == PCIFIX_KIND_CONTROLLER)
+			last_ctrl = dom->devs[i].node;
+
+	/* Devices of the file. */
+	for (i = 0; i < plan->ndevs; i++) {
+		const struct pcifix_adev *a = plan->devs[i];
+		struct pcifix_node *an;
+		char buf[32];
+
+		if (a->dev == NULL)
+			continue;
+		an = a->dev->addr.node;
+		if (a->kind == PCIFIX_KIND_CONTROLLER && a->dev->index < 0 && a->index >= 0) {
+			/* libvirt numbers it; writing the number keeps it stable. */
+			snprintf(buf, sizeof(buf), "%lld", a->index);
+			pcifix_edit_set_attr_after(e, a->dev->node, "index", buf, "type");
+			changes++;
+		}
+		if (a->kind == PCIFIX_KIND_CONTROLLER && a->model &&
+		    strcmp(a->type ? a->type : "", "pci") == 0)
+			changes += augment_controller_values(a, e);
+		if (a->state != PCIFIX_A_PCI)
+			continue;
+		if (a->assigned) {
+			struct pcifix_buf b;
+
+			pcifix_buf_init(&b);
+			pci_addr_xml(&b, a);
+			if (an)
+				pcifix_edit_replace(e, an, b.data);
+			else
+				pcifix_edit_append_child(e, a->dev->node, b.data);
+			pcifix_buf_free(&b);
+			changes++;
+			continue;
+		}
+		if (a->multi_added) {
+			pcifix_edit_set_attr(e, an, "multifunction", "on");
+			changes++;
+		}
+		if (a->bus_moved) {
+			snprintf(buf, sizeof(buf), "0x%02x", a->addr.bus);
+			pcifix_edit_set_attr(e, an, "bus", buf);
+			changes++;
+		}
+	}
+
+	/* New controllers, in libvirt's list order, after the last controller. */
+	for (i = 0; i < plan->nctrls; i++) {
+		const struct pcifix_adev *a = plan->ctrls[i];
+		char *x;
+
+		if (a->dev)
+			continue;
+		x = new_device_xml(a);
+		if (last_ctrl)
+			pcifix_edit_insert_after(e, last_ctrl, x);
+		else
+			insert_device(e, dom, PCIFIX_KIND_CONTROLLER, x);
+		free(x);
+		changes++;
+	}
+	/* Other new devices, in libvirt's element order. */
+	for (k = 0; k < sizeof(canonical) / sizeof(canonical[0]); k++) {
+		for (i = 0; i < plan->ndevs; i++) {
+			const struct pcifix_adev *a = plan->devs[i];
+			char *x;
+
+			if (a->dev || a->kind == PCIFIX_KIND_CONTROLLER || a->kind != canonical[k])
+				continue;
+			x = new_device_xml(a);
+			insert_device(e, dom, a->kind, x);
+			free(x);
+			changes++;
+		}
+	}
+	return changes;
+}
