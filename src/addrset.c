@@ -95,11 +95,18 @@ grow(struct pcifix_addrset *s, unsigned *want, unsigned flags, char **err)
 			m = pcifix_pci_model_find("pci-root");
 		} else {
 			m = pcifix_pci_model_find("pci-bridge");
-			/* A pure PCIe topology needs a root port and a pcie-to-pci-bridge first. */
+			/*
+			 * A pure PCIe topology needs a root port and a
+			 * pcie-to-pci-bridge first.  When only one bus was
+			 * asked for, that makes two, and the device moves
+			 * to the second (libvirt rewrites the bus number).
+			 */
 			if (!any_bus_takes(s, PCIFIX_CF_PCI_BRIDGE)) {
 				need_bridge = true;
-				add++;
-				(*want)++;
+				if (add == 1) {
+					add++;
+					(*want)++;
+				}
 			}
 		}
 	} else if (flags & (PCIFIX_CF_PCIE_DEVICE | PCIFIX_CF_SWITCH_UP)) {

@@ -161,8 +161,8 @@ insert_controller(struct pcifix_plan *plan, struct pcifix_adev *a, bool companio
 			   cur->index == a->index) {
 			at = i;
 		} else if (at == -1) {
+			/* No break: an earlier one with a higher index still wins. */
 			at = i + 1;
-			break;
 		}
 	}
 	if (at == -1)
@@ -259,20 +259,32 @@ maybe_add_controller(struct ctx *c, const char *type, long long idx, const char 
 		add_controller(c, type, idx, model);
 }
 
-/* Index of a disk from its target name: hda -> 0, sdb -> 1, vdaa -> 26. */
+/* Index of a disk from its target name as libvirt reads it: hda -> 0, sdb -> 1,
+ * vdaa -> 26, xvdc -> 2; -1 when the name is not a disk name. */
 static long
 disk_index(const char *dev)
 {
-	const char *p;
+	static const char *const prefixes[] = { "fd", "hd", "vd", "sd", "xvd", "ubd" };
+	const char *p = NULL;
 	long idx = 0;
+	size_t i;
 
-	if (dev == NULL || strlen(dev) < 3)
-		return 0;
-	for (p = dev + 2; *p; p++) {
-		if (*p < 'a' || *p > 'z')
-			return 0;
-		idx = (idx + (p == dev + 2 ? 0 : 1)) * 26 + (*p - 'a');
+	if (dev == NULL)
+		return -1;
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]) && p == NULL; i++)
+		if (strncmp(dev, prefixes[i], strlen(prefixes[i])) == 0)
+			p = dev + strlen(prefixes[i]);
+	if (p == NULL)
+		return -1;
+	for (i = 0; *p >= 'a' && *p <= 'z'; i++, p++) {
+		if (idx > 100000000)
+			return -1;
+		idx = (idx + (i < 1 ? 0 : 1)) * 26 + (*p - 'a');
 	}
+	while (*p >= '0' && *p <= '9')   /* a partition number */
+		p++;
+	if (i == 0 || *p)
+		return -1;
 	return idx;
 }
 
@@ -290,7 +302,11 @@ disk_controller(const struct pcifix_device *d, long units)
 			return (long)v;
 		return 0;
 	}
-	return disk_index(d->name) / units;
+	{
+		long idx = disk_index(d->name);
+
+		return idx < 0 ? 0 : idx / units;
+	}
 }
 
 static void
@@ -407,6 +423,34 @@ cls_add(struct ctx *c, enum pcifix_kind k, struct pcifix_adev *a)
 	c->cls[k][c->ncls[k]++] = a;
 }
 
+/*
+ * libvirt keeps disks grouped by bus (in order of first appearance) and,
+ * within a bus, sorted by the index of their target name.
+ */
+static void
+insert_disk(struct ctx *c, struct pcifix_adev *a)
+{
+	struct pcifix_adev **v;
+	long at = -1, i, idx = disk_index(a->dev ? a->dev->name : NULL);
+	size_t n;
+
+	cls_add(c, PCIFIX_KIND_DISK, a);
+	v = c->cls[PCIFIX_KIND_DISK];
+	n = c->ncls[PCIFIX_KIND_DISK] - 1;
+	for (i = (long)n - 1; i >= 0; i--) {
+		if (!streq(v[i]->bus, a->bus) && !(v[i]->bus == NULL && a->bus == NULL))
+			continue;
+		if (disk_index(v[i]->dev ? v[i]->dev->name : NULL) > idx)
+			at = i;
+		else if (at == -1)
+			at = i + 1;
+	}
+	if (at == -1)
+		return;
+	memmove(&v[at + 1], &v[at], (n - (size_t)at) * sizeof(*v));
+	v[at] = a;
+}
+
 static void
 build_classes(struct ctx *c)
 {
@@ -434,6 +478,10 @@ build_classes(struct ctx *c)
 				(c->ncls[PCIFIX_KIND_VIDEO] - 1) * sizeof(*c->cls[0]));
 			c->cls[PCIFIX_KIND_VIDEO][0] = a;
 			primary_moved = true;
+			continue;
+		}
+		if (a->kind == PCIFIX_KIND_DISK) {
+			insert_disk(c, a);
 			continue;
 		}
 		cls_add(c, a->kind, a);
