@@ -424,31 +424,60 @@ cls_add(struct ctx *c, enum pcifix_kind k, struct pcifix_adev *a)
 }
 
 /*
- * libvirt keeps disks grouped by bus (in order of first appearance) and,
- * within a bus, sorted by the index of their target name.
+ * libvirt inserts each disk before the first one on the same bus with a
+ * higher target index, or after the last one on that bus, or at the end.
+ * The result is the same as a stable sort by (the bus's first appearance,
+ * target index), which is what this does, in O(n log n).
  */
-static void
-insert_disk(struct ctx *c, struct pcifix_adev *a)
-{
-	struct pcifix_adev **v;
-	long at = -1, i, idx = disk_index(a->dev ? a->dev->name : NULL);
-	size_t n;
+struct disk_key {
+	struct pcifix_adev *a;
+	size_t bus_rank;
+	long idx;
+	size_t seq;
+};
 
-	cls_add(c, PCIFIX_KIND_DISK, a);
-	v = c->cls[PCIFIX_KIND_DISK];
-	n = c->ncls[PCIFIX_KIND_DISK] - 1;
-	for (i = (long)n - 1; i >= 0; i--) {
-		if (!streq(v[i]->bus, a->bus) && !(v[i]->bus == NULL && a->bus == NULL))
-			continue;
-		if (disk_index(v[i]->dev ? v[i]->dev->name : NULL) > idx)
-			at = i;
-		else if (at == -1)
-			at = i + 1;
-	}
-	if (at == -1)
+static int
+disk_key_cmp(const void *pa, const void *pb)
+{
+	const struct disk_key *a = pa, *b = pb;
+
+	if (a->bus_rank != b->bus_rank)
+		return a->bus_rank < b->bus_rank ? -1 : 1;
+	if (a->idx != b->idx)
+		return a->idx < b->idx ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static void
+sort_disks(struct ctx *c)
+{
+	struct pcifix_adev **v = c->cls[PCIFIX_KIND_DISK];
+	size_t n = c->ncls[PCIFIX_KIND_DISK], i, j, nbus = 0;
+	const char **buses;
+	struct disk_key *k;
+
+	if (n < 2)
 		return;
-	memmove(&v[at + 1], &v[at], (n - (size_t)at) * sizeof(*v));
-	v[at] = a;
+	k = pcifix_xcalloc(n, sizeof(*k));
+	buses = pcifix_xcalloc(n, sizeof(*buses));
+	for (i = 0; i < n; i++) {
+		const char *bus = v[i]->bus ? v[i]->bus : "";
+
+		/* Few distinct buses: a short linear lookup. */
+		for (j = 0; j < nbus && strcmp(buses[j], bus) != 0; j++)
+			;
+		if (j == nbus)
+			buses[nbus++] = bus;
+		k[i].a = v[i];
+		k[i].bus_rank = j;
+		k[i].idx = disk_index(v[i]->dev ? v[i]->dev->name : NULL);
+		k[i].seq = i;
+	}
+	qsort(k, n, sizeof(*k), disk_key_cmp);
+	for (i = 0; i < n; i++)
+		v[i] = k[i].a;
+	free(k);
+	free(buses);
 }
 
 static void
@@ -480,12 +509,9 @@ build_classes(struct ctx *c)
 			primary_moved = true;
 			continue;
 		}
-		if (a->kind == PCIFIX_KIND_DISK) {
-			insert_disk(c, a);
-			continue;
-		}
 		cls_add(c, a->kind, a);
 	}
+	sort_disks(c);
 }
 
 static void
