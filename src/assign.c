@@ -614,10 +614,21 @@ piix3_builtin(const struct ctx *c, const struct pcifix_adev *a)
 	       (streq(a->type, "usb") && streq(a->model, "piix3-uhci") && a->addr.function == 2);
 }
 
+static const char *
+bus_model_name(const struct ctx *c, unsigned flags)
+{
+	if (flags & PCIFIX_CF_PCI_DEVICE)
+		return c->pcie_root ? "pcie-root-port, pcie-to-pci-bridge and pci-bridge" :
+				      "pci-bridge";
+	return "pcie-root-port";
+}
+
+/* Every written address, reserved; all problems reported, then one failure. */
 static int
 collect(struct ctx *c, struct pcifix_addrset *s)
 {
 	size_t k, i;
+	int rc = 0;
 
 	for (k = 0; k < sizeof(collect_order) / sizeof(collect_order[0]); k++) {
 		enum pcifix_kind kind = collect_order[k];
@@ -629,17 +640,26 @@ collect(struct ctx *c, struct pcifix_addrset *s)
 
 			if (a->state != PCIFIX_A_PCI || piix3_builtin(c, a))
 				continue;
+			if (s->dry_run && a->addr.domain == 0 && a->addr.bus >= s->nbuses &&
+			    a->dev && a->dev->addr.node)
+				pcifix_diag_add(c->diags, "bus-missing", c->file, a->dev->addr.node->line,
+						"bus %u has no controller (the highest index is %zu); "
+						"like libvirt, pcifix adds %s controllers up to it",
+						a->addr.bus, s->nbuses - 1,
+						bus_model_name(c, a->flags ? a->flags :
+							       PCIFIX_CF_PCI_DEVICE));
 			if (pcifix_addrset_reserve(s, &a->addr, a->flags ? a->flags :
 						   PCIFIX_CF_PCI_DEVICE, true, &err) < 0) {
 				report(c, a, strstr(err, "double use") ? "pci-duplicate" :
 				       "pci-address", err);
-				return -1;
+				rc = -1;
+				continue;
 			}
 			if (a->addr.bus != before)
 				a->bus_moved = true;
 		}
 	}
-	return 0;
+	return rc;
 }
 
 static int
@@ -650,10 +670,34 @@ reserve_fixed(struct ctx *c, struct pcifix_addrset *s, struct pcifix_adev *a,
 	char *err;
 
 	if (pcifix_addrset_reserve(s, &addr, PCIFIX_CF_PCI_DEVICE, true, &err) < 0) {
-		if (a)
+		if (a) {
 			report(c, a, "pci-duplicate", err);
-		else
-			pcifix_diag_add(c->diags, "pci-duplicate", c->file, 0, "%s", err), free(err);
+			return -1;
+		}
+		/* A built-in function of the chipset: name who is in the way. */
+		free(err);
+		{
+			size_t i;
+
+			for (i = 0; i < c->plan->ndevs; i++) {
+				struct pcifix_adev *o = c->plan->devs[i];
+				char buf[32];
+
+				if (o->state != PCIFIX_A_PCI || o->addr.domain || o->addr.bus ||
+				    o->addr.slot != slot || o->addr.function != fn)
+					continue;
+				report(c, o, "pci-duplicate", pcifix_xasprintf(
+					"PCI address %s belongs to the %s chipset (%s)",
+					pcifix_pci_addr_fmt(&o->addr, buf, sizeof(buf)),
+					c->t->chipset == PCIFIX_CHIPSET_PIIX3 ? "PIIX3" : "ICH9",
+					slot == 1 || slot == 0x1f ? (fn == 0 ? "ISA/LPC bridge" :
+								     fn == 3 ? "SMBus/ACPI" : "built-in")
+								  : "built-in"));
+				return -1;
+			}
+		}
+		pcifix_diag_add(c->diags, "pci-duplicate", c->file, 0,
+				"attempted double use of PCI address 0000:00:%02x.%x", slot, fn);
 		return -1;
 	}
 	if (a && store && a->state != PCIFIX_A_PCI) {
@@ -1134,25 +1178,69 @@ fill_multifunction(struct pcifix_plan *plan)
 
 /* ---- entry ----------------------------------------------------------- */
 
+/* A written <target> value outside what libvirt accepts. */
+static bool
+target_out_of_range(struct ctx *c, struct pcifix_adev *a, const char *name, long long v,
+		    long long lo, long long hi)
+{
+	if (v < 0 || (v >= lo && v <= hi))
+		return false;
+	report(c, a, "pci-controller", pcifix_xasprintf(
+		"PCI controller %s '%lld' out of range - must be %lld-%lld", name, v, lo, hi));
+	return true;
+}
+
+static int
+ctrl_key_cmp(const void *pa, const void *pb)
+{
+	const struct pcifix_adev *a = *(struct pcifix_adev *const *)pa;
+	const struct pcifix_adev *b = *(struct pcifix_adev *const *)pb;
+	int r = strcmp(a->type ? a->type : "", b->type ? b->type : "");
+
+	if (r)
+		return r;
+	if (a->index != b->index)
+		return a->index < b->index ? -1 : 1;
+	r = strcmp(a->model ? a->model : "", b->model ? b->model : "");
+	if (r)
+		return r;
+	return a->order < b->order ? -1 : a->order > b->order;
+}
+
+/* libvirt's checks of controllers; every problem is reported. */
 static int
 check_controllers(struct ctx *c)
 {
 	struct pcifix_plan *plan = c->plan;
-	size_t i, j;
+	struct pcifix_adev **v;
+	size_t i;
+	int rc = 0;
+
+	/* Duplicate indexes: sort a copy by (type, index). */
+	v = pcifix_xcalloc(plan->nctrls + 1, sizeof(*v));
+	for (i = 0; i < plan->nctrls; i++) {
+		v[i] = plan->ctrls[i];
+		v[i]->order = (unsigned)i;
+	}
+	qsort(v, plan->nctrls, sizeof(*v), ctrl_key_cmp);
+	for (i = 1; i < plan->nctrls; i++) {
+		struct pcifix_adev *p = v[i - 1], *a = v[i];
+
+		/* A USB2 set shares one index on purpose, one controller per model. */
+		if (!streq(p->type, a->type) || p->index != a->index ||
+		    (is_usb2(p) && is_usb2(a) && !streq(p->model, a->model)))
+			continue;
+		report(c, plan->ctrls[p->order > a->order ? p->order : a->order], "pci-controller",
+		       pcifix_xasprintf("multiple '%s' controllers with index '%lld'", a->type,
+					a->index));
+		rc = -1;
+	}
+	free(v);
 
 	for (i = 0; i < plan->nctrls; i++) {
 		struct pcifix_adev *a = plan->ctrls[i];
 		const struct pcifix_pci_model *m;
 
-		for (j = i + 1; j < plan->nctrls; j++)
-			if (streq(plan->ctrls[j]->type, a->type) && plan->ctrls[j]->index == a->index &&
-			    !(is_usb2(a) && is_usb2(plan->ctrls[j]) &&
-			      !streq(a->model, plan->ctrls[j]->model))) {
-				report(c, plan->ctrls[j], "pci-controller", pcifix_xasprintf(
-					"multiple '%s' controllers with index '%lld'", a->type,
-					a->index));
-				return -1;
-			}
 		if (!is_pci_ctrl(a))
 			continue;
 		m = pcifix_pci_model_find(a->model);
@@ -1161,25 +1249,51 @@ check_controllers(struct ctx *c)
 				"the PCI controller with index='0' must be model='%s' for this "
 				"machine type, but model='%s' was found instead", c->t->root_model,
 				a->model ? a->model : "(none)"));
-			return -1;
+			rc = -1;
+			continue;
 		}
-		if (m && m->is_root && a->index != 0) {
+		if (m == NULL) {
+			report(c, a, "pci-controller",
+			       a->model ? pcifix_xasprintf("unknown PCI controller model '%s'",
+							   a->model) :
+			       pcifix_xasprintf("PCI controller index %lld has no model; libvirt "
+						"rejects it (\"PCI controller model was not set "
+						"correctly\")", a->index));
+			rc = -1;
+			continue;
+		}
+		if (m->is_root && a->index != 0) {
 			report(c, a, "pci-controller", pcifix_xstrdup(
 				"pci-root and pcie-root controllers should have index 0"));
-			return -1;
+			rc = -1;
 		}
-		if (m && m->is_root && a->dev && a->dev->addr.type != PCIFIX_ADDR_ABSENT) {
+		if (m->is_root && a->dev && a->dev->addr.type != PCIFIX_ADDR_ABSENT) {
 			report(c, a, "pci-controller", pcifix_xstrdup(
 				"pci-root and pcie-root controllers should not have an address"));
-			return -1;
+			rc = -1;
 		}
 		if (a->index > 255) {
 			report(c, a, "pci-controller", pcifix_xasprintf(
 				"PCI controller index %lld too high, maximum is 255", a->index));
-			return -1;
+			rc = -1;
 		}
+		if ((strcmp(m->model, "pci-expander-bus") == 0 &&
+		     c->t->family != PCIFIX_FAMILY_PC) ||
+		    (strcmp(m->model, "pcie-expander-bus") == 0 &&
+		     c->t->family != PCIFIX_FAMILY_Q35)) {
+			report(c, a, "pci-controller", pcifix_xasprintf(
+				"%s controllers are only supported on %s-based machine types",
+				m->model, strcmp(m->model, "pci-expander-bus") == 0 ? "440fx" :
+				"q35"));
+			rc = -1;
+		}
+		if (target_out_of_range(c, a, "chassisNr", a->chassis_nr, 1, 255) ||
+		    target_out_of_range(c, a, "chassis", a->chassis, 0, 255) ||
+		    target_out_of_range(c, a, "port", a->port, 0, 255) ||
+		    target_out_of_range(c, a, "busNr", a->bus_nr, 1, 254))
+			rc = -1;
 	}
-	return 0;
+	return rc;
 }
 
 static void

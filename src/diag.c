@@ -34,16 +34,51 @@ static const struct pcifix_rule rule_table[] = {
 	  .summary = "a PCI bus, slot or function is beyond what a PCI address can hold" },
 	{ .id = "would-change", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_PROBLEM,
 	  .summary = "--check: pcifix would add addresses, controllers or devices to the file" },
-	{ .id = "pci-address", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_INPUT,
+	{ .id = "pci-address", .required = true, .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_PROBLEM,
 	  .summary = "a PCI address libvirt rejects: wrong domain, missing bus, slot or "
 		     "function out of the controller's range, a device the bus cannot take" },
-	{ .id = "pci-duplicate", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_INPUT,
+	{ .id = "pci-duplicate", .required = true, .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_PROBLEM,
 	  .summary = "two devices on one PCI address, or on a function the chipset owns" },
-	{ .id = "pci-controller", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_INPUT,
+	{ .id = "pci-controller", .required = true, .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_PROBLEM,
 	  .summary = "a controller libvirt rejects: duplicate index, wrong root model, "
 		     "missing model, out-of-range values" },
-	{ .id = "pci-capacity", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_INPUT,
+	{ .id = "pci-capacity", .required = true, .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_PROBLEM,
 	  .summary = "no PCI slot can be found or added for a device" },
+	{ .id = "address-type", .required = true, .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_PROBLEM,
+	  .summary = "an <address> libvirt rejects: no type, an unknown type, or a "
+		     "non-PCI type on a virtio disk" },
+	{ .id = "address-none", .required = true, .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_PROBLEM,
+	  .summary = "<address type='none'/>: never valid; the first spelling of "
+		     "type='unassigned' (--fix-none rewrites it on PCI hostdevs)" },
+	{ .id = "address-none-fixed", .severity = PCIFIX_SEVERITY_NOTE,
+	  .class = PCIFIX_CLASS_PROBLEM,
+	  .summary = "--fix-none rewrote <address type='none'/> as type='unassigned'" },
+	{ .id = "unassigned-misuse", .required = true, .severity = PCIFIX_SEVERITY_ERROR,
+	  .class = PCIFIX_CLASS_PROBLEM,
+	  .summary = "<address type='unassigned'/> on anything but a PCI hostdev" },
+	{ .id = "function-zero", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_PROBLEM,
+	  .summary = "a slot has functions but nothing at function 0: an x86 or PCIe guest "
+		     "never sees them" },
+	{ .id = "function-zero-pseries", .severity = PCIFIX_SEVERITY_WARNING,
+	  .class = PCIFIX_CLASS_PROBLEM,
+	  .summary = "the same on pseries, whose guests may see such functions" },
+	{ .id = "multifunction-off", .severity = PCIFIX_SEVERITY_ERROR,
+	  .class = PCIFIX_CLASS_PROBLEM,
+	  .summary = "multifunction='off' on function 0 while other functions are used: "
+		     "QEMU refuses to start" },
+	{ .id = "multifunction-extra", .severity = PCIFIX_SEVERITY_WARNING,
+	  .class = PCIFIX_CLASS_PROBLEM,
+	  .summary = "multifunction='on' on a function other than 0" },
+	{ .id = "partial-hostdev", .severity = PCIFIX_SEVERITY_WARNING,
+	  .class = PCIFIX_CLASS_PROBLEM,
+	  .summary = "part of a host card is unassigned and the rest sits in a guest slot "
+		     "without function 0" },
+	{ .id = "hotplug-capacity", .severity = PCIFIX_SEVERITY_WARNING,
+	  .class = PCIFIX_CLASS_PROBLEM,
+	  .summary = "q35: no empty hotpluggable root port is left for virsh attach-device" },
+	{ .id = "bus-missing", .severity = PCIFIX_SEVERITY_WARNING, .class = PCIFIX_CLASS_PROBLEM,
+	  .summary = "an address names a bus no controller provides; like libvirt, pcifix "
+		     "adds controllers up to it" },
 	{ .id = "bus-moved", .severity = PCIFIX_SEVERITY_WARNING, .class = PCIFIX_CLASS_PROBLEM,
 	  .summary = "libvirt moves a conventional PCI device written on a missing q35 bus "
 		     "onto the pcie-to-pci-bridge it adds; pcifix does the same" },
@@ -60,6 +95,18 @@ pcifix_rules(size_t *n)
 {
 	*n = sizeof(rule_table) / sizeof(rule_table[0]);
 	return rule_table;
+}
+
+int
+pcifix_rule_index(const char *id)
+{
+	size_t i, n;
+	const struct pcifix_rule *r = pcifix_rules(&n);
+
+	for (i = 0; i < n; i++)
+		if (strcmp(r[i].id, id) == 0)
+			return (int)i;
+	return -1;
 }
 
 const struct pcifix_rule *
@@ -104,15 +151,26 @@ pcifix_diag_add(struct pcifix_diags *d, const char *id, const char *file, unsign
 	struct pcifix_diag *diag;
 	va_list ap;
 
+	enum pcifix_severity sev;
+
 	if (rule == NULL)
 		rule = pcifix_rule_find("internal-error");
+	sev = rule->severity;
+	if (d->lint && rule->class == PCIFIX_CLASS_PROBLEM) {
+		signed char st = d->lint->state[rule - rule_table];
+
+		if (!rule->required && (st < 0 || (st == 0 && rule->off_by_default)))
+			return NULL;
+		if (d->lint->werror && sev == PCIFIX_SEVERITY_WARNING)
+			sev = PCIFIX_SEVERITY_ERROR;
+	}
 	if (d->n == d->cap) {
 		d->cap = d->cap ? d->cap * 2 : 8;
 		d->v = pcifix_xrealloc(d->v, d->cap * sizeof(*d->v));
 	}
 	diag = &d->v[d->n++];
 	diag->rule = rule;
-	diag->severity = rule->severity;
+	diag->severity = sev;
 	diag->file = pcifix_xstrdup(file ? file : "-");
 	diag->line = line;
 	va_start(ap, fmt);
@@ -127,6 +185,8 @@ pcifix_diag_set_hint(struct pcifix_diag *diag, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (diag == NULL)
+		return;
 	free(diag->hint);
 	va_start(ap, fmt);
 	diag->hint = pcifix_xvasprintf(fmt, ap);
@@ -247,3 +307,4 @@ pcifix_diag_print(const struct pcifix_diag *diag, enum pcifix_format fmt, FILE *
 	fwrite(b.data, 1, b.len, err);
 	pcifix_buf_free(&b);
 }
+_Static_assert(sizeof(rule_table) / sizeof(rule_table[0]) <= PCIFIX_MAX_RULES, "raise PCIFIX_MAX_RULES");

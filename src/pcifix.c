@@ -11,12 +11,68 @@ static struct poptOption exit_status_table[] = {
 	POPT_TABLEEND
 };
 
+static const char *const severity_names[] = { "note", "warning", "error" };
+
+static void
+print_rules(void)
+{
+	size_t i, n;
+	const struct pcifix_rule *r = pcifix_rules(&n);
+
+	for (i = 0; i < n; i++)
+		printf("%-22s %-7s %s%s\n", r[i].id, severity_names[r[i].severity], r[i].summary,
+		       r[i].off_by_default ? " (off unless -W)" : "");
+}
+
+/* -W RULE, -W no-RULE, -W error: into `lint`; 0 or the usage status. */
+static int
+parse_warn(const char **warn, struct pcifix_lint *lint)
+{
+	size_t i;
+
+	memset(lint, 0, sizeof(*lint));
+	for (i = 0; warn && warn[i]; i++) {
+		const char *w = warn[i];
+		bool off = strncmp(w, "no-", 3) == 0;
+		const char *id = off ? w + 3 : w;
+		int k;
+		size_t n;
+		const struct pcifix_rule *r = pcifix_rules(&n);
+
+		if (strcmp(w, "error") == 0) {
+			lint->werror = true;
+			continue;
+		}
+		if (strcmp(w, "no-error") == 0) {
+			lint->werror = false;
+			continue;
+		}
+		k = pcifix_rule_index(id);
+		if (k < 0) {
+			fprintf(stderr, "pcifix: -W %s: no rule '%s' (pcifix --rules lists them)\n",
+				w, id);
+			return PCIFIX_EXIT_USAGE;
+		}
+		if (r[k].class != PCIFIX_CLASS_PROBLEM || (off && r[k].required)) {
+			fprintf(stderr, "pcifix: -W %s: rule '%s' cannot be turned %s: %s\n", w, id,
+				off ? "off" : "on or off",
+				r[k].class != PCIFIX_CLASS_PROBLEM ?
+				"the file cannot be read without it" : "libvirt rejects such a domain");
+			return PCIFIX_EXIT_USAGE;
+		}
+		lint->state[k] = off ? -1 : 1;
+	}
+	return PCIFIX_EXIT_OK;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct pcifix_opts opts;
-	int in_place = 0, check = 0, diff = 0, list = 0, version = 0, rc, nmodes;
+	int in_place = 0, check = 0, diff = 0, list = 0, version = 0, rules = 0, fix_none = 0;
+	int rc, nmodes;
 	char *output = NULL, *format = NULL;
+	const char **warn = NULL;
 	const char **files = NULL;
 	size_t nfiles = 0;
 	poptContext ctx;
@@ -34,6 +90,13 @@ main(int argc, char **argv)
 		  "print the PCI topology: controllers and the devices on each bus", NULL },
 		{ "format", '\0', POPT_ARG_STRING, &format, 0,
 		  "diagnostics and --list as text or json (default text)", "text|json" },
+		{ "warn", 'W', POPT_ARG_ARGV, &warn, 0,
+		  "turn rule RULE on or off, or warnings into errors (repeatable)",
+		  "RULE|no-RULE|error" },
+		{ "fix-none", '\0', POPT_ARG_NONE, &fix_none, 0,
+		  "rewrite <address type='none'/> on PCI hostdevs as type='unassigned'", NULL },
+		{ "rules", '\0', POPT_ARG_NONE, &rules, 0,
+		  "list every rule with its default severity and exit", NULL },
 		{ "version", 'V', POPT_ARG_NONE, &version, 0,
 		  "print the version and exit", NULL },
 		POPT_AUTOHELP
@@ -59,20 +122,29 @@ main(int argc, char **argv)
 		poptFreeContext(ctx);
 		return PCIFIX_EXIT_OK;
 	}
+	if (rules) {
+		print_rules();
+		free(warn);
+		poptFreeContext(ctx);
+		return PCIFIX_EXIT_OK;
+	}
 	while ((arg = poptGetArg(ctx)) != NULL) {
 		files = pcifix_xrealloc(files, (nfiles + 1) * sizeof(*files));
 		files[nfiles++] = arg;
 	}
 
 	memset(&opts, 0, sizeof(opts));
+	opts.fix_none = fix_none;
+	rc = parse_warn(warn, &opts.lint);
 	opts.files = files;
 	opts.nfiles = nfiles;
 	opts.output = output;
 	opts.check = check;
 	opts.mode = PCIFIX_MODE_PRINT;
-	rc = PCIFIX_EXIT_OK;
 	nmodes = (in_place != 0) + (diff != 0) + (list != 0) + (output != NULL);
-	if (format == NULL || strcmp(format, "text") == 0) {
+	if (rc != PCIFIX_EXIT_OK) {
+		/* parse_warn said why. */
+	} else if (format == NULL || strcmp(format, "text") == 0) {
 		opts.format = PCIFIX_FORMAT_TEXT;
 	} else if (strcmp(format, "json") == 0) {
 		opts.format = PCIFIX_FORMAT_JSON;
@@ -121,6 +193,13 @@ main(int argc, char **argv)
 	free(files);
 	free(output);
 	free(format);
+	if (warn) {
+		size_t i;
+
+		for (i = 0; warn[i]; i++)
+			free((char *)warn[i]);
+		free(warn);
+	}
 	poptFreeContext(ctx);
 	return rc;
 }

@@ -86,6 +86,8 @@ struct pcifix_rule {
 	enum pcifix_severity severity;     /* default severity */
 	enum pcifix_diag_class class;
 	const char *summary;               /* one line, as the man page lists it */
+	bool off_by_default;               /* only with -W RULE */
+	bool required;                     /* libvirt rejects the domain: -W cannot turn it off */
 };
 
 struct pcifix_diag {
@@ -97,10 +99,19 @@ struct pcifix_diag {
 	char *hint;             /* NULL when there is no fix to suggest */
 };
 
+#define PCIFIX_MAX_RULES 64
+
+/* What -W asked for: rules turned on or off, warnings as errors. */
+struct pcifix_lint {
+	signed char state[PCIFIX_MAX_RULES];   /* by rule index: 0 default, 1 on, -1 off */
+	bool werror;
+};
+
 struct pcifix_diags {
 	struct pcifix_diag *v;
 	size_t n;
 	size_t cap;
+	const struct pcifix_lint *lint;        /* NULL: every rule as it is */
 };
 
 enum pcifix_format {
@@ -112,7 +123,12 @@ const struct pcifix_rule *pcifix_rule_find(const char *id);
 const struct pcifix_rule *pcifix_rules(size_t *n);
 void pcifix_diags_init(struct pcifix_diags *d);
 void pcifix_diags_free(struct pcifix_diags *d);
-/* Append a diagnostic for rule `id` (which must exist) at file:line. */
+/* Index of `id` in the rule table, or -1. */
+int pcifix_rule_index(const char *id);
+/*
+ * Append a diagnostic for rule `id` (which must exist) at file:line.
+ * Returns NULL when -W turned the rule off.
+ */
 struct pcifix_diag *pcifix_diag_add(struct pcifix_diags *d, const char *id,
 				    const char *file, unsigned line,
 				    const char *fmt, ...)
@@ -533,6 +549,13 @@ int pcifix_assign(const struct pcifix_domain *dom, struct pcifix_plan *plan,
 		  struct pcifix_diags *diags);
 void pcifix_plan_free(struct pcifix_plan *plan);
 
+/* ---- check.c: rules beyond libvirt's --------------------------------- */
+
+struct pcifix_opts;
+/* Lint the plan: address types, function 0, multifunction, partial hostdevs, hotplug. */
+void pcifix_check(const struct pcifix_plan *plan, const struct pcifix_opts *opts,
+		  struct pcifix_diags *diags, struct pcifix_edits *edits);
+
 /* ---- augment.c: the plan as edits to the file ------------------------ */
 
 /* Turn the plan into edits; returns the number of changes. */
@@ -632,6 +655,8 @@ struct pcifix_opts {
 	enum pcifix_format format;
 	const char *const *files;
 	size_t nfiles;
+	struct pcifix_lint lint;    /* -W */
+	bool fix_none;              /* --fix-none */
 };
 
 /* Process every file; returns the worst exit status. */

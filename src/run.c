@@ -1,6 +1,7 @@
 /* run.c - the pipeline for each file: read, load, model, (assign), check, write. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,7 +12,32 @@
  * produces for this file (the XML, the diff or the listing); the caller
  * decides where it goes.  *changed tells whether the XML would change.
  */
+/*
+ * The exit status of one file.  Input and I/O failures are 3 and 4 in
+ * every mode.  With --check, an error-level finding or a needed change is
+ * 1.  Otherwise an error-level finding means nothing was written: 3.
+ */
 static enum pcifix_exit
+file_status(const struct pcifix_opts *opts, const struct pcifix_diags *diags, bool failed,
+	    bool changed)
+{
+	enum pcifix_exit st = pcifix_diags_status(diags);
+
+	if (st != PCIFIX_EXIT_OK)
+		return st;
+	if (opts->check)
+		return changed || failed || pcifix_diags_has_errors(diags) ? PCIFIX_EXIT_CHECK :
+									      PCIFIX_EXIT_OK;
+	return failed || pcifix_diags_has_errors(diags) ? PCIFIX_EXIT_INPUT : PCIFIX_EXIT_OK;
+}
+
+/*
+ * Process one document held in memory.  `out` receives what the mode
+ * produces for this file (the XML, the diff or the listing); the caller
+ * decides where it goes.  Returns false when the file could not be
+ * processed; *changed tells whether the XML would change.
+ */
+static bool
 process(const char *file, char *bytes, size_t len, const struct pcifix_opts *opts,
 	struct pcifix_buf *out, bool *changed, struct pcifix_diags *diags)
 {
@@ -19,24 +45,26 @@ process(const char *file, char *bytes, size_t len, const struct pcifix_opts *opt
 	struct pcifix_domain *dom = NULL;
 	struct pcifix_edits edits;
 	struct pcifix_plan plan;
-	enum pcifix_exit st;
 	char *result = NULL;
 	size_t rlen = 0;
+	bool ok = false;
 
 	*changed = false;
 	doc = pcifix_xml_load(bytes, len, file, diags);
 	if (doc == NULL)
-		return pcifix_diags_status(diags);
+		return false;
 	dom = pcifix_model_build(doc, diags);
 	if (dom == NULL) {
-		st = pcifix_diags_status(diags);
 		pcifix_doc_free(doc);
-		return st;
+		return false;
 	}
 	pcifix_edits_init(&edits, doc);
 	memset(&plan, 0, sizeof(plan));
-	if (pcifix_assign(dom, &plan, diags) < 0)
+	if (pcifix_assign(dom, &plan, diags) < 0) {
+		/* The address rules still say what else is wrong. */
+		pcifix_check(&plan, opts, diags, &edits);
 		goto out;
+	}
 	if (plan.target == NULL) {
 		pcifix_diag_add(diags, "not-assigned", file, 0,
 				"pcifix does not assign PCI addresses for %s domains on %s "
@@ -65,6 +93,7 @@ process(const char *file, char *bytes, size_t len, const struct pcifix_opts *opt
 		}
 		pcifix_augment(&plan, &edits);
 	}
+	pcifix_check(&plan, opts, diags, &edits);
 
 	if (pcifix_edits_sort(&edits) < 0) {
 		pcifix_diag_add(diags, "internal-error", file, 0,
@@ -88,13 +117,14 @@ process(const char *file, char *bytes, size_t len, const struct pcifix_opts *opt
 	case PCIFIX_MODE_CHECK:
 		break;
 	}
+	ok = true;
 out:
 	free(result);
 	pcifix_plan_free(&plan);
 	pcifix_edits_free(&edits);
 	pcifix_domain_free(dom);
 	pcifix_doc_free(doc);
-	return pcifix_diags_status(diags);
+	return ok;
 }
 
 enum pcifix_exit
@@ -103,16 +133,14 @@ pcifix_process_buffer(const char *file, const char *bytes, size_t len,
 		      struct pcifix_diags *diags)
 {
 	char *copy = pcifix_xmalloc(len + 1);
-	bool changed;
-	enum pcifix_exit st;
+	bool changed, ok;
 
 	memcpy(copy, bytes, len);
 	copy[len] = '\0';
-	st = process(file, copy, len, opts, out, &changed, diags);
-	if (st == PCIFIX_EXIT_OK && opts->check &&
-	    (changed || pcifix_diags_has_errors(diags)))
-		st = PCIFIX_EXIT_CHECK;
-	return st;
+	if (diags->lint == NULL)
+		diags->lint = &opts->lint;
+	ok = process(file, copy, len, opts, out, &changed, diags);
+	return file_status(opts, diags, !ok, changed);
 }
 
 static bool
@@ -127,20 +155,30 @@ run_one(const struct pcifix_opts *opts, const char *file, FILE *out, FILE *err)
 	struct pcifix_diags diags;
 	struct pcifix_buf result;
 	enum pcifix_exit st;
-	bool changed = false;
+	bool changed = false, ok;
 	char *bytes;
 	size_t len, i;
 	/* Diagnostics name the file as the user wrote it; stdin is "<stdin>". */
 	const char *label = strcmp(file, "-") == 0 ? "<stdin>" : file;
 
 	pcifix_diags_init(&diags);
+	diags.lint = &opts->lint;
 	pcifix_buf_init(&result);
 	if (pcifix_io_read(file, &bytes, &len, &diags) < 0) {
 		st = pcifix_diags_status(&diags);
 		goto out;
 	}
-	st = process(label, bytes, len, opts, &result, &changed, &diags);
-	if (st != PCIFIX_EXIT_OK)
+	ok = process(label, bytes, len, opts, &result, &changed, &diags);
+	st = file_status(opts, &diags, !ok, changed);
+	if (ok && opts->check && changed) {
+		struct pcifix_diag *d = pcifix_diag_add(&diags, "would-change", label, 0,
+							"pcifix would change this file");
+
+		pcifix_diag_set_hint(d, "run 'pcifix -i %s' and review the result", file);
+	}
+	/* A listing or a diff is shown whenever there is one; XML only when all is well. */
+	if (!ok || (st != PCIFIX_EXIT_OK && opts->mode != PCIFIX_MODE_LIST &&
+		    opts->mode != PCIFIX_MODE_DIFF))
 		goto out;
 	switch (opts->mode) {
 	case PCIFIX_MODE_IN_PLACE:
@@ -159,22 +197,14 @@ run_one(const struct pcifix_opts *opts, const char *file, FILE *out, FILE *err)
 	case PCIFIX_MODE_DIFF:
 	case PCIFIX_MODE_LIST:
 		if (!write_stream(out, result.data ? result.data : "", result.len)) {
-			pcifix_diag_add(&diags, "io-error", "<stdout>", 0, "cannot write");
+			pcifix_diag_add(&diags, "io-error", "<stdout>", 0, "cannot write: %s",
+					strerror(errno));
 			st = PCIFIX_EXIT_IO;
 		}
 		break;
 	case PCIFIX_MODE_CHECK:
 		break;
 	}
-	if (st == PCIFIX_EXIT_OK && opts->check && changed) {
-		struct pcifix_diag *d = pcifix_diag_add(&diags, "would-change", label, 0,
-							"pcifix would change this file");
-
-		pcifix_diag_set_hint(d, "run 'pcifix -i %s' and review the result", file);
-	}
-	if (st == PCIFIX_EXIT_OK && opts->check &&
-	    (changed || pcifix_diags_has_errors(&diags)))
-		st = PCIFIX_EXIT_CHECK;
 out:
 	pcifix_diags_sort(&diags);
 	for (i = 0; i < diags.n; i++)

@@ -1,0 +1,314 @@
+/* check.c - address rules beyond what libvirt enforces: what QEMU refuses and what the guest misses. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "pcifix.h"
+
+/*
+ * These run on the plan, after assignment, so they see every address the
+ * guest will have.  They only append diagnostics (and, for --fix-none, one
+ * kind of edit); they never change the plan.
+ */
+
+static bool
+streq(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b) == 0;
+}
+
+static unsigned
+line_of(const struct pcifix_adev *a)
+{
+	if (a->dev == NULL)
+		return 0;
+	return a->dev->addr.node ? a->dev->addr.node->line : a->dev->line;
+}
+
+/* A diagnostic about device `a`; takes `msg`.  NULL when the rule is off. */
+static struct pcifix_diag *
+at(struct pcifix_diags *diags, const struct pcifix_plan *plan, const char *rule,
+   const struct pcifix_adev *a, char *msg)
+{
+	char *desc = a->dev ? pcifix_device_describe(a->dev) :
+			      pcifix_xstrdup(pcifix_kind_name(a->kind));
+	struct pcifix_diag *d;
+
+	d = pcifix_diag_add(diags, rule, plan->dom->doc->file, line_of(a), "%s: %s", desc, msg);
+	free(desc);
+	free(msg);
+	return d;
+}
+
+/* <address type=...> values libvirt rejects, and 'none' / 'unassigned' misuse. */
+static void
+check_address_types(const struct pcifix_plan *plan, const struct pcifix_opts *opts,
+		    struct pcifix_diags *diags, struct pcifix_edits *edits)
+{
+	size_t i;
+
+	for (i = 0; i < plan->ndevs; i++) {
+		const struct pcifix_adev *a = plan->devs[i];
+		const struct pcifix_device *d = a->dev;
+		bool pci_hostdev;
+		struct pcifix_diag *g;
+
+		if (d == NULL || d->addr.node == NULL)
+			continue;
+		pci_hostdev = d->kind == PCIFIX_KIND_HOSTDEV && streq(d->type, "pci");
+		switch (d->addr.type) {
+		case PCIFIX_ADDR_NONE:
+			if (pci_hostdev && opts->fix_none) {
+				pcifix_edit_set_attr(edits, d->addr.node, "type", "unassigned");
+				at(diags, plan, "address-none-fixed", a, pcifix_xstrdup(
+				   "<address type='none'/> rewritten as type='unassigned'"));
+				break;
+			}
+			g = at(diags, plan, "address-none", a, pcifix_xstrdup(
+			       "address type 'none' is not valid: libvirt rejects it (\"unknown "
+			       "address type 'none'\"); it was the first spelling of what libvirt "
+			       "6.0 adopted as type='unassigned'"));
+			if (g && pci_hostdev)
+				pcifix_diag_set_hint(g, "write <address type='unassigned'/>, or run "
+						     "pcifix --fix-none");
+			else if (g)
+				pcifix_diag_set_hint(g, "remove the <address> element; only PCI "
+						     "hostdevs can go without a guest address");
+			break;
+		case PCIFIX_ADDR_UNASSIGNED:
+			if (!pci_hostdev) {
+				g = at(diags, plan, "unassigned-misuse", a, pcifix_xstrdup(
+				       "<address type='unassigned'/> is only for PCI hostdevs "
+				       "(libvirt 6.0 and later); libvirt rejects it here"));
+				if (g)
+					pcifix_diag_set_hint(g, "remove the <address> element to "
+							     "let pcifix assign one");
+			}
+			break;
+		case PCIFIX_ADDR_OTHER:
+			if (d->addr.type_name == NULL)
+				at(diags, plan, "address-type", a, pcifix_xstrdup(
+				   "<address> has no type; libvirt rejects it (\"No type specified "
+				   "for device address\")"));
+			else
+				at(diags, plan, "address-type", a, pcifix_xasprintf(
+				   "unknown address type '%s'; libvirt rejects it",
+				   d->addr.type_name));
+			break;
+		case PCIFIX_ADDR_PCI:
+		case PCIFIX_ADDR_CCW:
+		case PCIFIX_ADDR_VIRTIO_MMIO:
+		case PCIFIX_ADDR_ABSENT:
+			break;
+		default:
+			if (d->kind == PCIFIX_KIND_DISK && streq(d->bus, "virtio"))
+				at(diags, plan, "address-type", a, pcifix_xasprintf(
+				   "virtio disk cannot have an address of type '%s'",
+				   d->addr.type_name));
+			break;
+		}
+	}
+}
+
+static int
+addr_cmp(const void *pa, const void *pb)
+{
+	const struct pcifix_adev *a = *(struct pcifix_adev *const *)pa;
+	const struct pcifix_adev *b = *(struct pcifix_adev *const *)pb;
+
+	if (a->addr.domain != b->addr.domain)
+		return a->addr.domain < b->addr.domain ? -1 : 1;
+	if (a->addr.bus != b->addr.bus)
+		return a->addr.bus < b->addr.bus ? -1 : 1;
+	if (a->addr.slot != b->addr.slot)
+		return a->addr.slot < b->addr.slot ? -1 : 1;
+	if (a->addr.function != b->addr.function)
+		return a->addr.function < b->addr.function ? -1 : 1;
+	return 0;
+}
+
+/* Slots whose functions a guest or QEMU will not accept as they are. */
+static void
+check_slots(const struct pcifix_plan *plan, struct pcifix_adev **v, size_t n,
+	    struct pcifix_diags *diags)
+{
+	bool pseries = plan->dom->family == PCIFIX_FAMILY_PSERIES;
+	/* The chipset's own function 0: the PIIX3 at 00:01.0, the ICH9 LPC at 00:1f.0. */
+	unsigned builtin = !plan->target ? 0 :
+			   plan->target->chipset == PCIFIX_CHIPSET_PIIX3 ? 0x01 :
+			   plan->target->chipset == PCIFIX_CHIPSET_ICH9 ? 0x1f : 0;
+	size_t i, j, k;
+
+	for (i = 0; i < n; i = j) {
+		const struct pcifix_adev *f0 = v[i]->addr.function == 0 ? v[i] : NULL;
+		bool chipset_f0 = builtin && v[i]->addr.domain == 0 && v[i]->addr.bus == 0 &&
+				  v[i]->addr.slot == builtin;
+
+		for (j = i + 1; j < n && v[j]->addr.domain == v[i]->addr.domain &&
+		     v[j]->addr.bus == v[i]->addr.bus && v[j]->addr.slot == v[i]->addr.slot; j++)
+			;
+		for (k = i; k < j; k++)
+			if (v[k]->addr.function != 0 && v[k]->multi == PCIFIX_TRI_ON)
+				at(diags, plan, "multifunction-extra", v[k], pcifix_xstrdup(
+				   "multifunction='on' belongs on function 0 only; QEMU ignores it "
+				   "here"));
+		if (f0 == NULL && !chipset_f0) {
+			struct pcifix_diag *g;
+			char buf[32];
+
+			snprintf(buf, sizeof(buf), "%02x:%02x", v[i]->addr.bus, v[i]->addr.slot);
+			g = pseries ?
+			    at(diags, plan, "function-zero-pseries", v[i], pcifix_xasprintf(
+			       "slot %s has functions but nothing at function 0; a pseries guest "
+			       "sees each function, but some guest drivers expect function 0", buf)) :
+			    at(diags, plan, "function-zero", v[i], pcifix_xasprintf(
+			       "slot %s has functions but nothing at function 0: the guest scans "
+			       "function 0 first and will not see this device", buf));
+			if (g)
+				pcifix_diag_set_hint(g, "put a device at function 0 of this slot, "
+						     "or move this one to function 0 of a free slot");
+			continue;
+		}
+		if (f0 && j - i > 1 && f0->multi == PCIFIX_TRI_OFF) {
+			struct pcifix_diag *g = at(diags, plan, "multifunction-off", f0,
+						   pcifix_xstrdup(
+						   "multifunction='off' on function 0 while other "
+						   "functions of the slot are used: QEMU refuses to "
+						   "start the guest"));
+
+			if (g)
+				pcifix_diag_set_hint(g, "write multifunction='on' (or remove the "
+						     "attribute and let pcifix add it)");
+		}
+	}
+}
+
+static int
+host_cmp(const void *pa, const void *pb)
+{
+	const struct pcifix_adev *a = *(struct pcifix_adev *const *)pa;
+	const struct pcifix_adev *b = *(struct pcifix_adev *const *)pb;
+	const struct pcifix_pci_addr *x = &a->dev->host_addr, *y = &b->dev->host_addr;
+
+	if (x->domain != y->domain)
+		return x->domain < y->domain ? -1 : 1;
+	if (x->bus != y->bus)
+		return x->bus < y->bus ? -1 : 1;
+	if (x->slot != y->slot)
+		return x->slot < y->slot ? -1 : 1;
+	return x->function < y->function ? -1 : x->function > y->function;
+}
+
+/*
+ * Partial assignment of a multifunction host card: some functions are
+ * 'unassigned' (detached from the host, hidden from the guest), the others
+ * are in the guest.  If the guest slot holding them has no function 0, an
+ * x86 guest never sees them.
+ */
+static void
+check_partial_hostdevs(const struct pcifix_plan *plan, struct pcifix_adev **slots, size_t nslots,
+		       struct pcifix_diags *diags)
+{
+	struct pcifix_adev **h = pcifix_xcalloc(plan->ndevs + 1, sizeof(*h));
+	size_t n = 0, i, j, k;
+
+	for (i = 0; i < plan->ndevs; i++) {
+		struct pcifix_adev *a = plan->devs[i];
+
+		if (a->dev && a->kind == PCIFIX_KIND_HOSTDEV && a->dev->has_host_addr)
+			h[n++] = a;
+	}
+	qsort(h, n, sizeof(*h), host_cmp);
+	for (i = 0; i < n; i = j) {
+		bool hidden = false;
+
+		for (j = i + 1; j < n && h[j]->dev->host_addr.domain == h[i]->dev->host_addr.domain &&
+		     h[j]->dev->host_addr.bus == h[i]->dev->host_addr.bus &&
+		     h[j]->dev->host_addr.slot == h[i]->dev->host_addr.slot; j++)
+			;
+		for (k = i; k < j; k++)
+			hidden |= h[k]->dev->addr.type == PCIFIX_ADDR_UNASSIGNED;
+		if (!hidden)
+			continue;
+		for (k = i; k < j; k++) {
+			struct pcifix_adev key, *kp = &key, **f0;
+			char host[32];
+
+			if (h[k]->state != PCIFIX_A_PCI)
+				continue;
+			key = *h[k];
+			key.addr.function = 0;
+			f0 = bsearch(&kp, slots, nslots, sizeof(*slots), addr_cmp);
+			if (f0 != NULL)
+				continue;
+			at(diags, plan, "partial-hostdev", h[k], pcifix_xasprintf(
+			   "part of host card %s is unassigned and this function sits in a guest "
+			   "slot without function 0: an x86 guest will not see it",
+			   pcifix_pci_addr_fmt(&h[k]->dev->host_addr, host, sizeof(host))));
+		}
+	}
+	free(h);
+}
+
+/* q35: with no empty hotpluggable root port left, `virsh attach-device` fails. */
+static void
+check_hotplug(const struct pcifix_plan *plan, struct pcifix_adev **v, size_t n,
+	      struct pcifix_diags *diags)
+{
+	size_t i, ports = 0, empty = 0;
+	struct pcifix_diag *g;
+
+	if (plan->target == NULL || strcmp(plan->target->root_model, "pcie-root") != 0)
+		return;
+	for (i = 0; i < plan->ndevs; i++) {
+		const struct pcifix_adev *a = plan->devs[i];
+		struct pcifix_adev key, *kp = &key;
+		size_t lo = 0, hi = n;
+
+		if (a->kind != PCIFIX_KIND_CONTROLLER || !streq(a->type, "pci") || !a->hotplug ||
+		    !(streq(a->model, "pcie-root-port") ||
+		      streq(a->model, "pcie-switch-downstream-port")))
+			continue;
+		ports++;
+		/* Is anything on its bus?  Find the first address >= (index, 0, 0). */
+		memset(&key, 0, sizeof(key));
+		key.addr.bus = (unsigned)a->index;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (addr_cmp(&v[mid], &kp) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo == n || v[lo]->addr.domain != 0 || v[lo]->addr.bus != (unsigned)a->index)
+			empty++;
+	}
+	if (empty)
+		return;
+	g = pcifix_diag_add(diags, "hotplug-capacity", plan->dom->doc->file, 0,
+			    "no empty hotpluggable root port is left (%zu in use): "
+			    "virsh attach-device of a PCIe device will fail", ports);
+	if (g)
+		pcifix_diag_set_hint(g, "add one <controller type='pci' model='pcie-root-port'/> "
+				     "per device you may hot-plug, then run pcifix again");
+}
+
+void
+pcifix_check(const struct pcifix_plan *plan, const struct pcifix_opts *opts,
+	     struct pcifix_diags *diags, struct pcifix_edits *edits)
+{
+	struct pcifix_adev **v = pcifix_xcalloc(plan->ndevs + 1, sizeof(*v));
+	size_t n = 0, i;
+
+	check_address_types(plan, opts, diags, edits);
+	for (i = 0; i < plan->ndevs; i++)
+		if (plan->devs[i]->state == PCIFIX_A_PCI)
+			v[n++] = plan->devs[i];
+	qsort(v, n, sizeof(*v), addr_cmp);
+	check_slots(plan, v, n, diags);
+	check_partial_hostdevs(plan, v, n, diags);
+	check_hotplug(plan, v, n, diags);
+	free(v);
+}
