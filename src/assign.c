@@ -514,6 +514,57 @@ build_classes(struct ctx *c)
 	sort_disks(c);
 }
 
+/*
+ * ARM and RISC-V virt: one device with a virtio-mmio address makes libvirt
+ * give every virtio device without an address a virtio-mmio one too.
+ */
+static void
+virtio_mmio_switch(struct ctx *c)
+{
+	struct pcifix_plan *plan = c->plan;
+	size_t i;
+	bool mmio = false;
+
+	for (i = 0; i < plan->ndevs && !mmio; i++)
+		mmio = plan->devs[i]->dev && plan->devs[i]->dev->addr.type == PCIFIX_ADDR_VIRTIO_MMIO;
+	if (!mmio)
+		return;
+	for (i = 0; i < plan->ndevs; i++) {
+		struct pcifix_adev *a = plan->devs[i];
+		bool virtio;
+
+		if (a->state != PCIFIX_A_WANTED)
+			continue;
+		switch (a->kind) {
+		case PCIFIX_KIND_DISK:
+		case PCIFIX_KIND_INPUT:
+			virtio = streq(a->bus, "virtio");
+			break;
+		case PCIFIX_KIND_INTERFACE:
+		case PCIFIX_KIND_VIDEO:
+		case PCIFIX_KIND_MEMBALLOON:
+		case PCIFIX_KIND_RNG:
+			virtio = a->model && strncmp(a->model, "virtio", 6) == 0;
+			break;
+		case PCIFIX_KIND_CONTROLLER:
+			virtio = streq(a->type, "virtio-serial") ||
+				 (streq(a->type, "scsi") && streq(a->model, "virtio-scsi"));
+			break;
+		case PCIFIX_KIND_HOSTDEV:
+			virtio = streq(a->type, "scsi_host");
+			break;
+		case PCIFIX_KIND_MEMORY:
+			virtio = streq(a->model, "virtio-pmem");
+			break;
+		default:
+			virtio = false;
+			break;
+		}
+		if (virtio)
+			a->state = PCIFIX_A_OTHER;   /* libvirt gives it virtio-mmio */
+	}
+}
+
 static void
 compute_flags(struct ctx *c)
 {
@@ -535,7 +586,15 @@ compute_flags(struct ctx *c)
 		if (a->kind == PCIFIX_KIND_HOSTDEV && a->dev &&
 		    a->dev->addr.type == PCIFIX_ADDR_UNASSIGNED)
 			a->state = PCIFIX_A_OTHER;
+		/* pseries puts these on its VIO bus, not on PCI. */
+		if (c->t->spapr_vio &&
+		    ((a->kind == PCIFIX_KIND_CONTROLLER && streq(a->type, "scsi") &&
+		      streq(a->model, "ibmvscsi")) ||
+		     (a->kind == PCIFIX_KIND_INTERFACE && streq(a->model, "spapr-vlan"))))
+			a->flags = 0;
 	}
+	if (c->t->virtio_mmio)
+		virtio_mmio_switch(c);
 }
 
 /* ---- the passes ------------------------------------------------------ */
@@ -568,6 +627,7 @@ set_create(struct ctx *c, struct pcifix_addrset *s, bool dry)
 		if (is_pci_ctrl(plan->ctrls[i]) && (size_t)plan->ctrls[i]->index + 1 > nbuses)
 			nbuses = (size_t)plan->ctrls[i]->index + 1;
 	pcifix_addrset_init(s, nbuses, dry);
+	s->multiple_roots = c->t->phbs;
 	for (i = 0; i < plan->nctrls; i++) {
 		struct pcifix_adev *a = plan->ctrls[i];
 		const struct pcifix_pci_model *m;
@@ -1065,6 +1125,37 @@ out:
 
 /* ---- values ---------------------------------------------------------- */
 
+/* pseries: a PHB's target index, the lowest one (1-30) no PHB uses yet. */
+static int
+phb_values(struct ctx *c, struct pcifix_adev *a)
+{
+	size_t j;
+	long long t;
+
+	if (a->model_name == NULL) {
+		a->model_name = "spapr-pci-host-bridge";
+		a->model_name_added = true;
+	}
+	if (a->target_index >= 0)
+		return 0;
+	for (t = a->index == 0 ? 0 : 1; t <= 30; t++) {
+		bool used = false;
+
+		for (j = 0; j < c->plan->nctrls && !used; j++)
+			used = is_pci_ctrl(c->plan->ctrls[j]) && c->plan->ctrls[j]->target_index == t;
+		if (!used || a->index == 0)
+			break;
+	}
+	if (t > 30) {
+		report(c, a, "pci-controller", pcifix_xasprintf(
+			"no usable target index found for PHB %lld", a->index));
+		return -1;
+	}
+	a->target_index = t;
+	a->targets_added |= PCIFIX_TGT_INDEX;
+	return 0;
+}
+
 static int
 fill_controller_values(struct ctx *c)
 {
@@ -1076,6 +1167,11 @@ fill_controller_values(struct ctx *c)
 
 		if (!is_pci_ctrl(a) || (m = pcifix_pci_model_find(a->model)) == NULL)
 			continue;
+		if (c->t->phbs && strcmp(m->model, "pci-root") == 0) {
+			if (phb_values(c, a) < 0)
+				return -1;
+			continue;
+		}
 		if (a->model_name == NULL && m->model_name) {
 			a->model_name = m->model_name;
 			a->model_name_added = true;
@@ -1262,7 +1358,7 @@ check_controllers(struct ctx *c)
 			rc = -1;
 			continue;
 		}
-		if (m->is_root && a->index != 0) {
+		if (m->is_root && a->index != 0 && !c->t->phbs) {
 			report(c, a, "pci-controller", pcifix_xstrdup(
 				"pci-root and pcie-root controllers should have index 0"));
 			rc = -1;

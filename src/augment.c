@@ -74,6 +74,11 @@ target_xml(struct pcifix_buf *b, const struct pcifix_adev *a)
 
 	if (m == NULL)
 		return;
+	if (a->target_index >= 0) {
+		/* A pseries PHB. */
+		pcifix_buf_printf(b, "<target index='%lld'/>", a->target_index);
+		return;
+	}
 	switch (m->target) {
 	case PCIFIX_TARGET_CHASSIS_NR:
 		pcifix_buf_printf(b, "<target chassisNr='%lld'/>", a->chassis_nr);
@@ -243,6 +248,10 @@ augment_controller_values(const struct pcifix_adev *a, struct pcifix_edits *e)
 	if (a->targets_added & PCIFIX_TGT_PORT) {
 		snprintf(num, sizeof(num), "0x%llx", a->port);
 		pcifix_edit_set_attr(e, t, "port", num);
+	}
+	if (a->targets_added & PCIFIX_TGT_INDEX) {
+		snprintf(num, sizeof(num), "%lld", a->target_index);
+		pcifix_edit_set_attr(e, t, "index", num);
 	}
 	if (a->targets_added & PCIFIX_TGT_BUS_NR) {
 		snprintf(num, sizeof(num), "%lld", a->bus_nr);

@@ -470,6 +470,7 @@ enum pcifix_chipset {
 
 struct pcifix_target {
 	enum pcifix_family family;
+	const char *arch;                /* arch prefix it applies to; NULL: any */
 	const char *root_model;          /* the controller at index 0 */
 	enum pcifix_chipset chipset;
 	const char *implicit_usb;        /* model of the USB controller libvirt adds, or NULL */
@@ -481,6 +482,9 @@ struct pcifix_target {
 	const char *default_scsi;        /* <controller type='scsi'/> without model */
 	bool expansion_slot;             /* dry run keeps a slot for a future bridge */
 	bool spare_root_port;            /* dry run adds an empty root port for hotplug */
+	bool phbs;                       /* pseries: every pci-root is a PHB, growth adds PHBs */
+	bool spapr_vio;                  /* pseries: ibmvscsi, spapr-vlan go on the VIO bus */
+	bool virtio_mmio;                /* ARM/RISC-V virt: one virtio-mmio address switches all */
 };
 
 /* The family's description, or NULL when pcifix does not assign for it. */

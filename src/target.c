@@ -13,6 +13,7 @@
 static const struct pcifix_target targets[] = {
 	{
 		.family = PCIFIX_FAMILY_PC,
+		.arch = "x86_64",
 		.root_model = "pci-root",
 		.chipset = PCIFIX_CHIPSET_PIIX3,
 		.implicit_usb = "piix3-uhci",
@@ -26,7 +27,21 @@ static const struct pcifix_target targets[] = {
 		.spare_root_port = false,
 	},
 	{
+		.family = PCIFIX_FAMILY_PC,
+		.arch = "i686",
+		.root_model = "pci-root",
+		.chipset = PCIFIX_CHIPSET_PIIX3,
+		.implicit_usb = "piix3-uhci",
+		.implicit_memballoon = true,
+		.default_nic = "rtl8139",
+		.default_video = "cirrus",
+		.default_usb = "piix3-uhci",
+		.default_scsi = "lsilogic",
+		.expansion_slot = true,
+	},
+	{
 		.family = PCIFIX_FAMILY_Q35,
+		.arch = "x86_64",
 		.root_model = "pcie-root",
 		.chipset = PCIFIX_CHIPSET_ICH9,
 		.implicit_usb = "qemu-xhci",
@@ -39,6 +54,57 @@ static const struct pcifix_target targets[] = {
 		.expansion_slot = false,
 		.spare_root_port = true,
 	},
+	{
+		/* No chipset slots, no default USB and no balloon on aarch64. */
+		.family = PCIFIX_FAMILY_VIRT,
+		.arch = "aarch64",
+		.root_model = "pcie-root",
+		.default_nic = "virtio",
+		.default_video = "virtio",
+		.default_usb = "qemu-xhci",
+		.default_scsi = "lsilogic",
+		.spare_root_port = true,
+		.virtio_mmio = true,
+	},
+	{
+		.family = PCIFIX_FAMILY_VIRT,
+		.arch = "armv7l",
+		.root_model = "pcie-root",
+		.default_nic = "virtio",
+		.default_video = "virtio",
+		.default_usb = "qemu-xhci",
+		.default_scsi = "lsilogic",
+		.spare_root_port = true,
+		.virtio_mmio = true,
+	},
+	{
+		/* Like aarch64, but with a memballoon, and piix3-uhci for a bare USB. */
+		.family = PCIFIX_FAMILY_VIRT,
+		.arch = "riscv64",
+		.root_model = "pcie-root",
+		.implicit_memballoon = true,
+		.default_nic = "virtio",
+		.default_video = "virtio",
+		.default_usb = "piix3-uhci",
+		.default_scsi = "lsilogic",
+		.spare_root_port = true,
+		.virtio_mmio = true,
+	},
+	{
+		/* Every pci-root is a PHB; growth adds PHBs, never bridges. */
+		.family = PCIFIX_FAMILY_PSERIES,
+		.arch = "ppc64",
+		.root_model = "pci-root",
+		.implicit_usb = "qemu-xhci",
+		.implicit_memballoon = true,
+		.default_nic = "rtl8139",
+		.default_video = "vga",
+		.default_usb = "qemu-xhci",
+		.default_scsi = "ibmvscsi",
+		.expansion_slot = true,
+		.phbs = true,
+		.spapr_vio = true,
+	},
 };
 
 const struct pcifix_target *
@@ -49,7 +115,9 @@ pcifix_target_find(const struct pcifix_domain *dom)
 	if (dom->virt != PCIFIX_VIRT_QEMU && dom->virt != PCIFIX_VIRT_KVM)
 		return NULL;
 	for (i = 0; i < sizeof(targets) / sizeof(targets[0]); i++)
-		if (targets[i].family == dom->family)
+		if (targets[i].family == dom->family &&
+		    (targets[i].arch == NULL ||
+		     strncmp(dom->arch, targets[i].arch, strlen(targets[i].arch)) == 0))
 			return &targets[i];
 	return NULL;
 }
