@@ -195,6 +195,44 @@ pcifix_addrset_reserve(struct pcifix_addrset *s, struct pcifix_pci_addr *a, unsi
 	char *as;
 
 	*err = NULL;
+	if (s->segments) {
+		/* Cloud Hypervisor: segments are PCI domains, each with one bus. */
+		if (a->bus != 0) {
+			as = addr_str(a);
+			*err = pcifix_xasprintf("invalid PCI address %s: Cloud Hypervisor has "
+						"only bus 0 in each PCI segment", as);
+			free(as);
+			return -1;
+		}
+		if (a->domain >= s->nbuses) {
+			as = addr_str(a);
+			*err = pcifix_xasprintf("invalid PCI address %s: segment %u is beyond the "
+						"%zu PCI segment%s configured (--pci-segments)", as,
+						a->domain, s->nbuses, s->nbuses == 1 ? "" : "s");
+			free(as);
+			return -1;
+		}
+		b = &s->buses[a->domain];
+		if (a->slot < b->min_slot || a->slot > b->max_slot || a->function != 0) {
+			as = addr_str(a);
+			*err = a->function != 0 ?
+			       pcifix_xasprintf("invalid PCI address %s: Cloud Hypervisor devices "
+						"use function 0 only", as) :
+			       pcifix_xasprintf("invalid PCI address %s: slot must be %u-%u on "
+						"segment %u", as, b->min_slot, b->max_slot,
+						a->domain);
+			free(as);
+			return -1;
+		}
+		if (b->fn[a->slot]) {
+			as = addr_str(a);
+			*err = pcifix_xasprintf("attempted double use of PCI address %s", as);
+			free(as);
+			return -1;
+		}
+		take(b, a, flags);
+		return 0;
+	}
 	if (a->domain != 0) {
 		as = addr_str(a);
 		*err = pcifix_xasprintf("invalid PCI address %s: only PCI domain 0 is available",
@@ -323,8 +361,11 @@ pcifix_addrset_reserve_next(struct pcifix_addrset *s, unsigned flags, int functi
 		if (cursor && *cursor == i && function < 0)
 			*cursor = i + 1;
 	}
-	if (!s->dry_run) {
-		*err = pcifix_xasprintf("no more available PCI slots for a %s",
+	if (!s->dry_run || s->segments) {
+		*err = s->segments ?
+		       pcifix_xasprintf("no free slot left on any of the %zu PCI segment%s "
+					"(--pci-segments)", s->nbuses, s->nbuses == 1 ? "" : "s") :
+		       pcifix_xasprintf("no more available PCI slots for a %s",
 					pcifix_flags_describe(flags));
 		return -1;
 	}
@@ -340,7 +381,10 @@ pcifix_addrset_reserve_next(struct pcifix_addrset *s, unsigned flags, int functi
 	fn = function < 0 ? 0 : (unsigned)function;
 found:
 	memset(a, 0, sizeof(*a));
-	a->bus = (unsigned)i;
+	if (s->segments)
+		a->domain = (unsigned)i;
+	else
+		a->bus = (unsigned)i;
 	a->slot = slot;
 	a->function = fn;
 	take(&s->buses[i], a, flags);

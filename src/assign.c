@@ -37,6 +37,14 @@ struct ctx {
 
 /* ---- building the device list ---------------------------------------- */
 
+static struct pcifix_adev *adev_new(struct pcifix_plan *plan);
+
+struct pcifix_adev *
+pcifix_plan_new_adev(struct pcifix_plan *plan)
+{
+	return adev_new(plan);
+}
+
 static struct pcifix_adev *
 adev_new(struct pcifix_plan *plan)
 {

@@ -267,7 +267,7 @@ pcifix_augment(const struct pcifix_plan *plan, struct pcifix_edits *e)
 	size_t changes = 0, i, k;
 	struct pcifix_node *last_ctrl = NULL;
 
-	if (plan->target == NULL)
+	if (plan->target == NULL && !plan->ch)
 		return 0;
 	for (i = 0; i < dom->ndevs; i++)
 		if (dom->devs[i].kind == PCIFIX_KIND_CONTROLLER)
@@ -338,7 +338,8 @@ pcifix_augment(const struct pcifix_plan *plan, struct pcifix_edits *e)
 			const struct pcifix_adev *a = plan->devs[i];
 			char *x;
 
-			if (a->dev || a->kind == PCIFIX_KIND_CONTROLLER || a->kind != canonical[k])
+			if (a->dev || a->phantom || a->kind == PCIFIX_KIND_CONTROLLER ||
+			    a->kind != canonical[k])
 				continue;
 			x = new_device_xml(a);
 			insert_device(e, dom, a->kind, x);

@@ -76,6 +76,20 @@ static const struct pcifix_rule rule_table[] = {
 	{ .id = "hotplug-capacity", .severity = PCIFIX_SEVERITY_WARNING,
 	  .class = PCIFIX_CLASS_PROBLEM,
 	  .summary = "q35: no empty hotpluggable root port is left for virsh attach-device" },
+	{ .id = "ch-controller", .required = true, .severity = PCIFIX_SEVERITY_ERROR,
+	  .class = PCIFIX_CLASS_PROBLEM,
+	  .summary = "Cloud Hypervisor: a <controller type='pci'>; CHV has none" },
+	{ .id = "ch-address", .required = true, .severity = PCIFIX_SEVERITY_ERROR,
+	  .class = PCIFIX_CLASS_PROBLEM,
+	  .summary = "Cloud Hypervisor: bus not 0, function not 0, multifunction, slot 0 on "
+		     "segment 0, a segment beyond --pci-segments, or a duplicate" },
+	{ .id = "ch-capacity", .required = true, .severity = PCIFIX_SEVERITY_ERROR,
+	  .class = PCIFIX_CLASS_PROBLEM,
+	  .summary = "Cloud Hypervisor: more devices than the configured segments hold" },
+	{ .id = "ch-boot-segment", .severity = PCIFIX_SEVERITY_WARNING,
+	  .class = PCIFIX_CLASS_PROBLEM,
+	  .summary = "Cloud Hypervisor on aarch64: the boot disk is off segment 0, which the "
+		     "firmware does not enumerate" },
 	{ .id = "bus-missing", .severity = PCIFIX_SEVERITY_WARNING, .class = PCIFIX_CLASS_PROBLEM,
 	  .summary = "an address names a bus no controller provides; like libvirt, pcifix "
 		     "adds controllers up to it" },

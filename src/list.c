@@ -84,6 +84,8 @@ describe(const struct pcifix_adev *a)
 static const char *
 origin(const struct pcifix_adev *a)
 {
+	if (a->phantom)
+		return "reserved for Cloud Hypervisor's default virtio-console";
 	if (a->dev == NULL)
 		return "added";
 	if (a->assigned)
@@ -210,7 +212,19 @@ list_text(struct topo *t, struct pcifix_buf *out)
 			  dom->virt_name ? dom->virt_name : "?", dom->arch,
 			  dom->machine ? dom->machine : "default",
 			  pcifix_family_name(dom->family));
-	for (i = 0; i < MAX_BUSES; i++) {
+	if (plan->ch) {
+		/* Cloud Hypervisor: one flat bus per PCI segment. */
+		for (i = 0; i < t->n; i++) {
+			if (i == 0 || t->e[i].addr.domain != t->e[i - 1].addr.domain)
+				pcifix_buf_printf(out, "segment %u:\n", t->e[i].addr.domain);
+			print_entry_text(t, &t->e[i], 1, out);
+		}
+		for (i = 0; i < MAX_BUSES; i++)
+			t->shown[i] = true;
+		for (i = 0; i < t->n; i++)
+			t->e[i].addr.bus = 0;
+	}
+	for (i = 0; i < MAX_BUSES && !plan->ch; i++) {
 		const struct pcifix_adev *c = t->ctrl[i];
 
 		if (c == NULL || t->shown[i])
@@ -227,7 +241,7 @@ list_text(struct topo *t, struct pcifix_buf *out)
 		print_bus_text(t, (unsigned)i, 1, out);
 	}
 	any = false;
-	for (i = 0; i < t->n; i++) {
+	for (i = 0; i < t->n && !plan->ch; i++) {
 		unsigned bus = t->e[i].addr.bus;
 
 		if (t->e[i].addr.domain == 0 && bus < MAX_BUSES && t->shown[bus])

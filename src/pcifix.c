@@ -70,8 +70,8 @@ main(int argc, char **argv)
 {
 	struct pcifix_opts opts;
 	int in_place = 0, check = 0, diff = 0, list = 0, version = 0, rules = 0, fix_none = 0;
-	int rc, nmodes;
-	char *output = NULL, *format = NULL;
+	int rc, nmodes, pci_segments = 1, ch_slot0 = 0;
+	char *output = NULL, *format = NULL, *ch_order = NULL, *ch_console = NULL;
 	const char **warn = NULL;
 	const char **files = NULL;
 	size_t nfiles = 0;
@@ -95,6 +95,16 @@ main(int argc, char **argv)
 		  "RULE|no-RULE|error" },
 		{ "fix-none", '\0', POPT_ARG_NONE, &fix_none, 0,
 		  "rewrite <address type='none'/> on PCI hostdevs as type='unassigned'", NULL },
+		{ "pci-segments", '\0', POPT_ARG_INT, &pci_segments, 0,
+		  "Cloud Hypervisor: the number of PCI segments (1-96, default 1)", "N" },
+		{ "ch-order", '\0', POPT_ARG_STRING, &ch_order, 0,
+		  "Cloud Hypervisor: place devices in CHV's order (chv, default) or the "
+		  "libvirt ch driver draft's (libvirt)", "chv|libvirt" },
+		{ "ch-console", '\0', POPT_ARG_STRING, &ch_console, 0,
+		  "Cloud Hypervisor: whether the VMM creates its default virtio-console "
+		  "(on, default)", "on|off" },
+		{ "ch-slot0", '\0', POPT_ARG_NONE, &ch_slot0, 0,
+		  "Cloud Hypervisor: device 0 is free on segments other than 0", NULL },
 		{ "rules", '\0', POPT_ARG_NONE, &rules, 0,
 		  "list every rule with its default severity and exit", NULL },
 		{ "version", 'V', POPT_ARG_NONE, &version, 0,
@@ -135,7 +145,27 @@ main(int argc, char **argv)
 
 	memset(&opts, 0, sizeof(opts));
 	opts.fix_none = fix_none;
+	opts.ch_slot0 = ch_slot0;
 	rc = parse_warn(warn, &opts.lint);
+	if (rc == PCIFIX_EXIT_OK && (pci_segments < 1 || pci_segments > 96)) {
+		fprintf(stderr, "pcifix: --pci-segments must be 1-96, not %d\n", pci_segments);
+		rc = PCIFIX_EXIT_USAGE;
+	}
+	opts.pci_segments = (unsigned)pci_segments;
+	if (rc == PCIFIX_EXIT_OK && ch_order && strcmp(ch_order, "chv") != 0 &&
+	    strcmp(ch_order, "libvirt") != 0) {
+		fprintf(stderr, "pcifix: --ch-order must be 'chv' or 'libvirt', not '%s'\n",
+			ch_order);
+		rc = PCIFIX_EXIT_USAGE;
+	}
+	opts.ch_order_libvirt = ch_order && strcmp(ch_order, "libvirt") == 0;
+	if (rc == PCIFIX_EXIT_OK && ch_console && strcmp(ch_console, "on") != 0 &&
+	    strcmp(ch_console, "off") != 0) {
+		fprintf(stderr, "pcifix: --ch-console must be 'on' or 'off', not '%s'\n",
+			ch_console);
+		rc = PCIFIX_EXIT_USAGE;
+	}
+	opts.ch_console_off = ch_console && strcmp(ch_console, "off") == 0;
 	opts.files = files;
 	opts.nfiles = nfiles;
 	opts.output = output;
@@ -193,6 +223,8 @@ main(int argc, char **argv)
 	free(files);
 	free(output);
 	free(format);
+	free(ch_order);
+	free(ch_console);
 	if (warn) {
 		size_t i;
 

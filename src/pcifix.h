@@ -435,6 +435,7 @@ struct pcifix_addrset {
 	bool dry_run;               /* may grow, and remembers nothing */
 	bool multiple_roots;        /* pseries: grow by adding pci-root PHBs */
 	bool has_pcie_root;
+	bool segments;              /* Cloud Hypervisor: entry i is PCI segment i, bus 0 */
 	struct {
 		unsigned flags;
 		size_t bus;
@@ -524,6 +525,7 @@ struct pcifix_adev {
 	long long chassis_nr, chassis, port, bus_nr, target_index;
 	unsigned targets_added;          /* which of them pcifix fills (bits below) */
 	bool hotplug;                    /* <target hotplug='off'/> not written */
+	bool phantom;                    /* holds a slot but is not written (CHV's console) */
 };
 
 enum {
@@ -543,6 +545,7 @@ struct pcifix_plan {
 	struct pcifix_adev **ctrls;      /* controllers in libvirt's list order */
 	size_t nctrls;
 	bool relaxed;                    /* libvirt would have failed; pcifix found a layout */
+	bool ch;                         /* Cloud Hypervisor: assigned by ch.c */
 };
 
 /*
@@ -552,6 +555,15 @@ struct pcifix_plan {
 int pcifix_assign(const struct pcifix_domain *dom, struct pcifix_plan *plan,
 		  struct pcifix_diags *diags);
 void pcifix_plan_free(struct pcifix_plan *plan);
+/* A new, zeroed device in the plan (its address stays valid). */
+struct pcifix_adev *pcifix_plan_new_adev(struct pcifix_plan *plan);
+
+/* ---- ch.c: Cloud Hypervisor --------------------------------------------- */
+
+struct pcifix_opts;
+/* Segment:00:slot.0 for every device CHV puts on PCI; -1 with diagnostics. */
+int pcifix_assign_ch(const struct pcifix_domain *dom, const struct pcifix_opts *opts,
+		     struct pcifix_plan *plan, struct pcifix_diags *diags);
 
 /* ---- check.c: rules beyond libvirt's --------------------------------- */
 
@@ -661,6 +673,11 @@ struct pcifix_opts {
 	size_t nfiles;
 	struct pcifix_lint lint;    /* -W */
 	bool fix_none;              /* --fix-none */
+	/* Cloud Hypervisor. */
+	unsigned pci_segments;      /* --pci-segments, 1-96 (0: 1) */
+	bool ch_order_libvirt;      /* --ch-order=libvirt: rng, nets, disks */
+	bool ch_console_off;        /* --ch-console=off */
+	bool ch_slot0;              /* --ch-slot0: device 0 usable on segments > 0 */
 };
 
 /* Process every file; returns the worst exit status. */

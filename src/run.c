@@ -60,12 +60,22 @@ process(const char *file, char *bytes, size_t len, const struct pcifix_opts *opt
 	}
 	pcifix_edits_init(&edits, doc);
 	memset(&plan, 0, sizeof(plan));
-	if (pcifix_assign(dom, &plan, diags) < 0) {
+	if (dom->virt == PCIFIX_VIRT_CH) {
+		if (pcifix_assign_ch(dom, opts, &plan, diags) < 0)
+			goto out;
+		pcifix_augment(&plan, &edits);
+	} else if (pcifix_assign(dom, &plan, diags) < 0) {
 		/* The address rules still say what else is wrong. */
 		pcifix_check(&plan, opts, diags, &edits);
 		goto out;
 	}
-	if (plan.target == NULL) {
+	if (plan.ch) {
+		/* Done above. */
+	} else if (plan.target == NULL && dom->family == PCIFIX_FAMILY_S390_CCW) {
+		pcifix_diag_add(diags, "not-assigned", file, 0,
+				"s390x guests use ccw addresses, not PCI: nothing to assign "
+				"(zPCI devices with a written PCI address are kept as they are)");
+	} else if (plan.target == NULL) {
 		pcifix_diag_add(diags, "not-assigned", file, 0,
 				"pcifix does not assign PCI addresses for %s domains on %s "
 				"machine '%s' yet; the file is left as it is",

@@ -1,0 +1,261 @@
+/* ch.c - Cloud Hypervisor: segment:00:slot.0 addresses in CHV's own creation order. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "pcifix.h"
+
+/*
+ * Cloud Hypervisor puts every PCI device at function 0 of bus 0 of a PCI
+ * segment; the XML's domain attribute is the segment.  Devices without a
+ * pinned id get the first free device number, in the order CHV creates
+ * them.  Its default console (a virtio-console, present even when the XML
+ * has no <console>) comes first, so pcifix keeps a slot of segment 0 for
+ * it unless told the VMM runs with the console off.
+ */
+
+enum ch_group {
+	CH_NONE = -1,
+	CH_CONSOLE,
+	CH_DISK,
+	CH_NET,
+	CH_RNG,
+	CH_FS,
+	CH_PMEM,
+	CH_VSOCK,
+	CH_MEM,
+	CH_BALLOON,
+	CH_WATCHDOG,
+	CH_VDPA,
+	CH_VFIO,
+	CH__COUNT,
+};
+
+/* CHV's creation order, and the order of the libvirt ch driver draft. */
+static const enum ch_group chv_order[] = {
+	CH_CONSOLE, CH_DISK, CH_NET, CH_RNG, CH_FS, CH_PMEM, CH_VSOCK, CH_MEM, CH_BALLOON,
+	CH_WATCHDOG, CH_VDPA, CH_VFIO,
+};
+static const enum ch_group libvirt_order[] = {
+	CH_RNG, CH_NET, CH_DISK, CH_FS, CH_PMEM, CH_VSOCK, CH_MEM, CH_BALLOON, CH_WATCHDOG,
+	CH_VDPA, CH_VFIO,
+};
+
+/* Every PCI segment: endpoints only, auto-assignable. */
+static const struct pcifix_pci_model ch_segment = {
+	.model = "cloud-hypervisor segment",
+	.is_root = true,
+	.bus_flags = PCIFIX_CF_AUTOASSIGN | PCIFIX_CF_PCI_DEVICE | PCIFIX_CF_PCIE_DEVICE,
+	.min_slot = 1,
+	.max_slot = 31,
+};
+
+static bool
+streq(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b) == 0;
+}
+
+static enum ch_group
+group_of(const struct pcifix_device *d)
+{
+	switch (d->kind) {
+	case PCIFIX_KIND_DISK:
+		return CH_DISK;
+	case PCIFIX_KIND_INTERFACE:
+		if (streq(d->type, "vdpa"))
+			return CH_VDPA;
+		if (streq(d->type, "hostdev"))
+			return CH_VFIO;
+		return CH_NET;
+	case PCIFIX_KIND_RNG:
+		return CH_RNG;
+	case PCIFIX_KIND_FILESYSTEM:
+		return CH_FS;
+	case PCIFIX_KIND_MEMORY:
+		if (streq(d->model, "virtio-pmem") || streq(d->model, "nvdimm"))
+			return CH_PMEM;
+		if (streq(d->model, "virtio-mem"))
+			return CH_MEM;
+		return CH_NONE;
+	case PCIFIX_KIND_VSOCK:
+		return CH_VSOCK;
+	case PCIFIX_KIND_MEMBALLOON:
+		return streq(d->model, "none") ? CH_NONE : CH_BALLOON;
+	case PCIFIX_KIND_WATCHDOG:
+		return CH_WATCHDOG;
+	case PCIFIX_KIND_HOSTDEV:
+		return streq(d->type, "pci") ? CH_VFIO : CH_NONE;
+	default:
+		return CH_NONE;
+	}
+}
+
+static void
+report(struct pcifix_diags *diags, const char *file, const char *rule,
+       const struct pcifix_device *d, char *msg)
+{
+	char *desc = d ? pcifix_device_describe(d) : NULL;
+
+	pcifix_diag_add(diags, rule, file, d ? (d->addr.node ? d->addr.node->line : d->line) : 0,
+			"%s%s%s", desc ? desc : "", desc ? ": " : "", msg);
+	free(desc);
+	free(msg);
+}
+
+/* The disk the guest boots from: <boot order='1'/>, else the first disk. */
+static const struct pcifix_device *
+boot_disk(const struct pcifix_domain *dom)
+{
+	const struct pcifix_device *first = NULL;
+	size_t i;
+
+	for (i = 0; i < dom->ndevs; i++) {
+		const struct pcifix_device *d = &dom->devs[i];
+		struct pcifix_node *b;
+
+		if (d->kind != PCIFIX_KIND_DISK)
+			continue;
+		if (first == NULL)
+			first = d;
+		b = pcifix_node_child(d->node, "boot");
+		if (b && streq(pcifix_node_attr(b, "order"), "1"))
+			return d;
+	}
+	return first;
+}
+
+int
+pcifix_assign_ch(const struct pcifix_domain *dom, const struct pcifix_opts *opts,
+		 struct pcifix_plan *plan, struct pcifix_diags *diags)
+{
+	const char *file = dom->doc->file;
+	const enum ch_group *order = opts->ch_order_libvirt ? libvirt_order : chv_order;
+	size_t norder = opts->ch_order_libvirt ? sizeof(libvirt_order) / sizeof(libvirt_order[0]) :
+						 sizeof(chv_order) / sizeof(chv_order[0]);
+	unsigned nseg = opts->pci_segments ? opts->pci_segments : 1;
+	struct pcifix_addrset s;
+	unsigned flags = PCIFIX_CF_PCI_DEVICE | PCIFIX_CF_AUTOASSIGN;
+	size_t i, k;
+	int rc = 0;
+	char *err;
+
+	plan->ch = true;
+	plan->dom = dom;
+	pcifix_addrset_init(&s, nseg, false);
+	s.segments = true;
+	for (i = 0; i < nseg; i++) {
+		pcifix_addrset_set_model(&s, i, &ch_segment, true);
+		/* Device 0 of segment 0 is the host bridge; elsewhere it may be free. */
+		if (i > 0 && opts->ch_slot0)
+			s.buses[i].min_slot = s.buses[i].free_hint = s.buses[i].agg_hint = 0;
+	}
+
+	for (i = 0; i < dom->ndevs; i++) {
+		struct pcifix_device *d = &dom->devs[i];
+		struct pcifix_adev *a = pcifix_plan_new_adev(plan);
+
+		a->dev = d;
+		a->kind = d->kind;
+		a->type = d->type;
+		a->model = d->model;
+		a->bus = d->bus;
+		a->index = d->index;
+		a->state = PCIFIX_A_OTHER;
+		if (d->kind == PCIFIX_KIND_CONTROLLER && streq(d->type, "pci")) {
+			report(diags, file, "ch-controller", d, pcifix_xstrdup(
+				"Cloud Hypervisor has no PCI controllers: every device sits on bus 0 "
+				"of a PCI segment (remove this element)"));
+			rc = -1;
+			continue;
+		}
+		if (group_of(d) == CH_NONE)
+			continue;
+		a->flags = flags;
+		if (d->addr.type == PCIFIX_ADDR_ABSENT || (d->addr.type == PCIFIX_ADDR_PCI &&
+							   d->addr.empty && d->addr.pci.domain == 0)) {
+			a->state = PCIFIX_A_WANTED;
+			continue;
+		}
+		if (d->addr.type != PCIFIX_ADDR_PCI)
+			continue;
+		a->state = PCIFIX_A_PCI;
+		a->addr = d->addr.pci;
+		a->multi = d->addr.multifunction;
+		a->from_file = true;
+		if (d->addr.multifunction != PCIFIX_TRI_ABSENT) {
+			report(diags, file, "ch-address", d, pcifix_xstrdup(
+				"Cloud Hypervisor has no multifunction devices: remove the "
+				"multifunction attribute"));
+			rc = -1;
+		}
+		if (pcifix_addrset_reserve(&s, &a->addr, flags, true, &err) < 0) {
+			report(diags, file, "ch-address", d, err);
+			rc = -1;
+		}
+	}
+	if (rc < 0)
+		goto out;
+
+	/* CHV's default virtio-console: created first, on segment 0. */
+	if (!opts->ch_order_libvirt && !opts->ch_console_off) {
+		struct pcifix_adev *con = pcifix_plan_new_adev(plan);
+		struct pcifix_pci_addr a;
+		size_t keep = s.nbuses;
+
+		con->kind = PCIFIX_KIND_CONSOLE;
+		con->model = "virtio-console";
+		con->phantom = true;
+		con->flags = flags;
+		s.nbuses = 1;   /* segment 0 only */
+		if (pcifix_addrset_reserve_next(&s, flags, -1, &a, &err) < 0) {
+			s.nbuses = keep;
+			report(diags, file, "ch-capacity", NULL, pcifix_xasprintf(
+				"no slot of segment 0 is left for Cloud Hypervisor's default "
+				"virtio-console (%s)", err));
+			free(err);
+			rc = -1;
+			goto out;
+		}
+		s.nbuses = keep;
+		con->state = PCIFIX_A_PCI;
+		con->addr = a;
+		con->assigned = true;
+	}
+
+	for (k = 0; k < norder; k++) {
+		for (i = 0; i < plan->ndevs; i++) {
+			struct pcifix_adev *a = plan->devs[i];
+			struct pcifix_pci_addr addr;
+
+			if (a->dev == NULL || a->state != PCIFIX_A_WANTED ||
+			    group_of(a->dev) != order[k])
+				continue;
+			if (pcifix_addrset_reserve_next(&s, flags, -1, &addr, &err) < 0) {
+				report(diags, file, "ch-capacity", a->dev, err);
+				rc = -1;
+				goto out;
+			}
+			a->state = PCIFIX_A_PCI;
+			a->addr = addr;
+			a->assigned = true;
+		}
+	}
+
+	if (strcmp(dom->arch, "aarch64") == 0) {
+		const struct pcifix_device *b = boot_disk(dom);
+
+		for (i = 0; b && i < plan->ndevs; i++) {
+			struct pcifix_adev *a = plan->devs[i];
+
+			if (a->dev == b && a->state == PCIFIX_A_PCI && a->addr.domain != 0)
+				report(diags, file, "ch-boot-segment", b, pcifix_xasprintf(
+					"the boot disk is on PCI segment %u, but the aarch64 Cloud "
+					"Hypervisor firmware enumerates segment 0 only", a->addr.domain));
+		}
+	}
+out:
+	pcifix_addrset_free(&s);
+	return rc;
+}
