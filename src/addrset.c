@@ -117,6 +117,11 @@ grow(struct pcifix_addrset *s, unsigned *want, unsigned flags, char **err)
 					"automatically added", pcifix_flags_describe(flags));
 		return -1;
 	}
+	if (s->nbuses + add > 256) {
+		*err = pcifix_xasprintf("no PCI slot is left and no more buses can be added: "
+					"PCI controller indexes end at 255");
+		return -1;
+	}
 	first = s->nbuses;
 	add_buses(s, add);
 	i = first;

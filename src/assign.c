@@ -20,6 +20,9 @@
  * missing bridges itself and says so (plan->relaxed).
  */
 
+/* How many bridges beyond libvirt's count pcifix may add before it gives up. */
+#define MAX_EXTRA_BRIDGES 64
+
 struct ctx {
 	struct pcifix_plan *plan;
 	const struct pcifix_domain *dom;
@@ -784,8 +787,8 @@ place(struct ctx *c, struct pcifix_addrset *s, struct pcifix_adev *a, int functi
 	char *err;
 
 	if (pcifix_addrset_reserve_next(s, a->flags, function, &addr, &err) < 0) {
-		if (!s->dry_run && !c->relaxed) {
-			/* libvirt stops here; pcifix will try with more bridges. */
+		if (!s->dry_run && c->extra_bridges < MAX_EXTRA_BRIDGES) {
+			/* libvirt stops here; pcifix tries again with more bridges. */
 			free(err);
 			return -2;
 		}
@@ -1497,8 +1500,8 @@ pcifix_assign(const struct pcifix_domain *dom, struct pcifix_plan *plan,
 		 * more bridges until everything fits.
 		 */
 		plan_reset(plan);
-		if (c.relaxed && ++c.extra_bridges > 64)
-			break;
+		if (c.relaxed)
+			c.extra_bridges++;
 		c.relaxed = true;
 	}
 	plan->relaxed = c.relaxed;

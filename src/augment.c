@@ -147,25 +147,19 @@ new_device_xml(const struct pcifix_adev *a)
 /* Where a new element of kind `k` goes among the children of <devices>. */
 static void
 insert_device(struct pcifix_edits *e, const struct pcifix_domain *dom, enum pcifix_kind k,
-	      const char *xml)
+	      const char *xml, struct pcifix_buf *no_devices)
 {
 	struct pcifix_node *devices = dom->devices_node, *n, *after = NULL;
 	int want = kind_rank(k);
 
 	if (devices == NULL) {
-		struct pcifix_buf b;
-
-		/* No <devices> at all: add one, at the end of <domain>. */
-		pcifix_buf_init(&b);
-		pcifix_buf_puts(&b, "<devices>\n\t");
+		/* No <devices> at all: collect, for one new <devices> at the end. */
+		pcifix_buf_puts(no_devices, "\n\t");
 		for (; *xml; xml++) {
-			pcifix_buf_add(&b, xml, 1);
+			pcifix_buf_add(no_devices, xml, 1);
 			if (*xml == '\n')
-				pcifix_buf_puts(&b, "\t");
+				pcifix_buf_puts(no_devices, "\t");
 		}
-		pcifix_buf_puts(&b, "\n</devices>");
-		pcifix_edit_append_child(e, dom->doc->root, b.data);
-		pcifix_buf_free(&b);
 		return;
 	}
 	for (n = devices->first_child; n; n = n->next) {
@@ -266,9 +260,11 @@ pcifix_augment(const struct pcifix_plan *plan, struct pcifix_edits *e)
 	const struct pcifix_domain *dom = plan->dom;
 	size_t changes = 0, i, k;
 	struct pcifix_node *last_ctrl = NULL;
+	struct pcifix_buf no_devices;
 
 	if (plan->target == NULL && !plan->ch)
 		return 0;
+	pcifix_buf_init(&no_devices);
 	for (i = 0; i < dom->ndevs; i++)
 		if (dom->devs[i].kind == PCIFIX_KIND_CONTROLLER)
 			last_ctrl = dom->devs[i].node;
@@ -328,7 +324,7 @@ pcifix_augment(const struct pcifix_plan *plan, struct pcifix_edits *e)
 		if (last_ctrl)
 			pcifix_edit_insert_after(e, last_ctrl, x);
 		else
-			insert_device(e, dom, PCIFIX_KIND_CONTROLLER, x);
+			insert_device(e, dom, PCIFIX_KIND_CONTROLLER, x, &no_devices);
 		free(x);
 		changes++;
 	}
@@ -342,10 +338,17 @@ pcifix_augment(const struct pcifix_plan *plan, struct pcifix_edits *e)
 			    a->kind != canonical[k])
 				continue;
 			x = new_device_xml(a);
-			insert_device(e, dom, a->kind, x);
+			insert_device(e, dom, a->kind, x, &no_devices);
 			free(x);
 			changes++;
 		}
 	}
+	if (no_devices.len) {
+		char *x = pcifix_xasprintf("<devices>%s\n</devices>", no_devices.data);
+
+		pcifix_edit_append_child(e, dom->doc->root, x);
+		free(x);
+	}
+	pcifix_buf_free(&no_devices);
 	return changes;
 }
