@@ -54,12 +54,34 @@ kind_rank(enum pcifix_kind k)
 	return 1000;
 }
 
+/* `digits` hex digits of v (at least), as libvirt writes them. */
+static void
+hex(struct pcifix_buf *b, unsigned v, int digits)
+{
+	char tmp[16];
+	int n = 0;
+
+	do {
+		tmp[n++] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v || n < digits);
+	while (n)
+		pcifix_buf_add(b, &tmp[--n], 1);
+}
+
 static void
 pci_addr_xml(struct pcifix_buf *b, const struct pcifix_adev *a)
 {
-	pcifix_buf_printf(b, "<address type='pci' domain='0x%04x' bus='0x%02x' slot='0x%02x' "
-			  "function='0x%x'", a->addr.domain, a->addr.bus, a->addr.slot,
-			  a->addr.function);
+	/* Hand-formatted: this runs once per device, printf dominated big files. */
+	pcifix_buf_puts(b, "<address type='pci' domain='0x");
+	hex(b, a->addr.domain, 4);
+	pcifix_buf_puts(b, "' bus='0x");
+	hex(b, a->addr.bus, 2);
+	pcifix_buf_puts(b, "' slot='0x");
+	hex(b, a->addr.slot, 2);
+	pcifix_buf_puts(b, "' function='0x");
+	hex(b, a->addr.function, 1);
+	pcifix_buf_puts(b, "'");
 	if (a->multi == PCIFIX_TRI_ON)
 		pcifix_buf_puts(b, " multifunction='on'");
 	else if (a->multi == PCIFIX_TRI_OFF)
@@ -144,12 +166,38 @@ new_device_xml(const struct pcifix_adev *a)
 	return pcifix_buf_steal(&b);
 }
 
+#define NRANKS (sizeof(canonical) / sizeof(canonical[0]) + 1)
+
+/* For each rank, the last child of <devices> of that rank or below: one pass. */
+static void
+anchors(const struct pcifix_domain *dom, struct pcifix_node **anchor)
+{
+	struct pcifix_node *n, *last[NRANKS];
+	size_t r;
+
+	memset(last, 0, sizeof(last));
+	if (dom->devices_node)
+		for (n = dom->devices_node->first_child; n; n = n->next) {
+			int k = rank(n);
+
+			if (k >= 0 && (size_t)k < NRANKS)
+				last[k] = n;
+		}
+	for (r = 0; r < NRANKS; r++) {
+		anchor[r] = last[r];
+		if (r > 0 && anchor[r - 1] &&
+		    (anchor[r] == NULL || anchor[r - 1]->start > anchor[r]->start))
+			anchor[r] = anchor[r - 1];
+	}
+}
+
 /* Where a new element of kind `k` goes among the children of <devices>. */
 static void
-insert_device(struct pcifix_edits *e, const struct pcifix_domain *dom, enum pcifix_kind k,
-	      const char *xml, struct pcifix_buf *no_devices)
+insert_device(struct pcifix_edits *e, const struct pcifix_domain *dom,
+	      struct pcifix_node *const *anchor, enum pcifix_kind k, const char *xml,
+	      struct pcifix_buf *no_devices)
 {
-	struct pcifix_node *devices = dom->devices_node, *n, *after = NULL;
+	struct pcifix_node *devices = dom->devices_node, *after;
 	int want = kind_rank(k);
 
 	if (devices == NULL) {
@@ -162,12 +210,7 @@ insert_device(struct pcifix_edits *e, const struct pcifix_domain *dom, enum pcif
 		}
 		return;
 	}
-	for (n = devices->first_child; n; n = n->next) {
-		int r = rank(n);
-
-		if (r >= 0 && r <= want)
-			after = n;
-	}
+	after = (size_t)want < NRANKS ? anchor[want] : anchor[NRANKS - 1];
 	if (after)
 		pcifix_edit_insert_after(e, after, xml);
 	else if (devices->first_child)
@@ -261,10 +304,12 @@ pcifix_augment(const struct pcifix_plan *plan, struct pcifix_edits *e)
 	size_t changes = 0, i, k;
 	struct pcifix_node *last_ctrl = NULL;
 	struct pcifix_buf no_devices;
+	struct pcifix_node *anchor[NRANKS];
 
 	if (plan->target == NULL && !plan->ch)
 		return 0;
 	pcifix_buf_init(&no_devices);
+	anchors(dom, anchor);
 	for (i = 0; i < dom->ndevs; i++)
 		if (dom->devs[i].kind == PCIFIX_KIND_CONTROLLER)
 			last_ctrl = dom->devs[i].node;
@@ -324,7 +369,7 @@ pcifix_augment(const struct pcifix_plan *plan, struct pcifix_edits *e)
 		if (last_ctrl)
 			pcifix_edit_insert_after(e, last_ctrl, x);
 		else
-			insert_device(e, dom, PCIFIX_KIND_CONTROLLER, x, &no_devices);
+			insert_device(e, dom, anchor, PCIFIX_KIND_CONTROLLER, x, &no_devices);
 		free(x);
 		changes++;
 	}
@@ -338,7 +383,7 @@ pcifix_augment(const struct pcifix_plan *plan, struct pcifix_edits *e)
 			    a->kind != canonical[k])
 				continue;
 			x = new_device_xml(a);
-			insert_device(e, dom, a->kind, x, &no_devices);
+			insert_device(e, dom, anchor, a->kind, x, &no_devices);
 			free(x);
 			changes++;
 		}

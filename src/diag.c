@@ -141,6 +141,7 @@ pcifix_diags_init(struct pcifix_diags *d)
 	d->v = NULL;
 	d->n = 0;
 	d->cap = 0;
+	d->lint = NULL;
 }
 
 void

@@ -69,6 +69,15 @@ styled(const struct pcifix_doc *doc, struct pcifix_buf *out, const char *xml, co
 	bool line_start = false;
 
 	for (p = xml; *p; p++) {
+		size_t run = strcspn(p, "\n\t'");
+
+		if (run > 0) {
+			/* Plain text: copy the whole run. */
+			pcifix_buf_add(out, p, run);
+			line_start = false;
+			p += run - 1;
+			continue;
+		}
 		if (*p == '\n') {
 			if (indent) {
 				pcifix_buf_puts(out, doc->eol);

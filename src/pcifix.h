@@ -52,6 +52,17 @@ void pcifix_buf_puts(struct pcifix_buf *b, const char *s);
 void pcifix_buf_printf(struct pcifix_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void pcifix_buf_json_string(struct pcifix_buf *b, const char *s);
+
+/* Many small strings freed at once: a document's names and values. */
+struct pcifix_arena_chunk;
+struct pcifix_arena {
+	struct pcifix_arena_chunk *head;
+	char *p;
+	size_t left;
+};
+void *pcifix_arena_alloc(struct pcifix_arena *a, size_t n);
+char *pcifix_arena_strndup(struct pcifix_arena *a, const char *s, size_t n);
+void pcifix_arena_free(struct pcifix_arena *a);
 char *pcifix_buf_steal(struct pcifix_buf *b);
 void pcifix_buf_free(struct pcifix_buf *b);
 
@@ -145,7 +156,7 @@ void pcifix_diag_print(const struct pcifix_diag *diag, enum pcifix_format fmt, F
 /* ---- xml.c: bytes -> element tree with byte positions ---------------- */
 
 struct pcifix_attr {
-	char *name;             /* qualified name as written */
+	char *name;             /* qualified name as written (in the document's arena) */
 	char *value;            /* value after XML decoding (entities, char refs) */
 	size_t raw_start;       /* offset of the first byte of the name */
 	size_t value_start;     /* offset just after the opening quote */
@@ -181,6 +192,7 @@ struct pcifix_doc {
 	const char *eol;        /* "\n" or "\r\n", the file's own line end */
 	char quote;             /* the quote the file's attributes mostly use */
 	char *indent_unit;      /* one level of indentation, as the file uses it */
+	struct pcifix_arena arena;  /* element and attribute names and values */
 };
 
 /*

@@ -139,15 +139,19 @@ pcifix_buf_printf(struct pcifix_buf *b, const char *fmt, ...)
 	va_list ap;
 	int n;
 
+	/* Usually it fits in what is left: format once. */
+	buf_reserve(b, 128);
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		pcifix_oom();
-	buf_reserve(b, (size_t)n);
-	va_start(ap, fmt);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	if ((size_t)n >= b->cap - b->len) {
+		buf_reserve(b, (size_t)n);
+		va_start(ap, fmt);
+		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	b->len += (size_t)n;
 }
 
@@ -245,4 +249,55 @@ pcifix_parse_uint_base(const char *s, unsigned base0, unsigned long long max,
 		return -1;
 	*out = v;
 	return 0;
+}
+
+struct pcifix_arena_chunk {
+	struct pcifix_arena_chunk *next;
+	double align;            /* the memory that follows is aligned for anything small */
+};
+
+#define ARENA_CHUNK 65536
+
+void *
+pcifix_arena_alloc(struct pcifix_arena *a, size_t n)
+{
+	void *p;
+
+	n = (n + 7) & ~(size_t)7;
+	if (n > a->left) {
+		size_t size = n > ARENA_CHUNK / 4 ? n : ARENA_CHUNK;
+		struct pcifix_arena_chunk *c = pcifix_xmalloc(sizeof(*c) + size);
+
+		c->next = a->head;
+		a->head = c;
+		a->p = (char *)(c + 1);
+		a->left = size;
+	}
+	p = a->p;
+	a->p += n;
+	a->left -= n;
+	return p;
+}
+
+char *
+pcifix_arena_strndup(struct pcifix_arena *a, const char *s, size_t n)
+{
+	char *p = pcifix_arena_alloc(a, n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+void
+pcifix_arena_free(struct pcifix_arena *a)
+{
+	while (a->head) {
+		struct pcifix_arena_chunk *c = a->head;
+
+		a->head = c->next;
+		free(c);
+	}
+	a->p = NULL;
+	a->left = 0;
 }

@@ -209,6 +209,9 @@ struct scan {
 	size_t *stack;           /* indexes of open elements */
 	size_t depth;
 	size_t cap;
+	struct pcifix_buf value;         /* scratch: a decoded attribute value */
+	struct pcifix_attr *attrs;       /* scratch: the attributes of one tag */
+	size_t acap;
 };
 
 static bool
@@ -312,7 +315,10 @@ decode(struct scan *s, const char *p, size_t n, bool attr, struct pcifix_buf *ou
 		const char *amp = memchr(p + i, '&', n - i);
 		size_t run = amp ? (size_t)(amp - (p + i)) : n - i;
 
-		if (attr) {
+		if (attr && memchr(p + i, '\t', run) == NULL && memchr(p + i, '\n', run) == NULL &&
+		    memchr(p + i, '\r', run) == NULL) {
+			pcifix_buf_add(out, p + i, run);
+		} else if (attr) {
 			for (k = 0; k < run; k++) {
 				char c = p[i + k];
 
@@ -320,6 +326,8 @@ decode(struct scan *s, const char *p, size_t n, bool attr, struct pcifix_buf *ou
 					continue;
 				pcifix_buf_add(out, is_ws(c) ? " " : &p[i + k], 1);
 			}
+		} else if (memchr(p + i, '\r', run) == NULL) {
+			pcifix_buf_add(out, p + i, run);
 		} else {
 			/* XML line-end normalisation: CRLF and CR become LF. */
 			for (k = 0; k < run; k++) {
@@ -413,7 +421,7 @@ scan_start_tag(struct scan *s)
 {
 	struct pcifix_doc *doc = s->doc;
 	struct pcifix_node *n, *parent;
-	size_t idx = doc->nnodes, p = s->pos + 1, q, acap = 0;
+	size_t idx = doc->nnodes, p = s->pos + 1, q, nattrs = 0;
 	uint32_t h = 2166136261u;
 
 	/* The array was sized from libxml2's count, so node pointers are stable. */
@@ -426,7 +434,7 @@ scan_start_tag(struct scan *s)
 	n->line = s->line;
 	for (q = p; q < s->len && is_name_char(s->b[q]); q++)
 		;
-	n->name = pcifix_xstrndup(s->b + p, q - p);
+	n->name = pcifix_arena_strndup(&doc->arena, s->b + p, q - p);
 	h = hash_bytes(h, n->name, q - p);
 	if (h != s->sax->name_hash[idx])
 		return scan_fail(s, "element name");
@@ -434,7 +442,6 @@ scan_start_tag(struct scan *s)
 	advance(s, q);
 	for (;;) {
 		struct pcifix_attr *a;
-		struct pcifix_buf v;
 		char quote;
 		size_t vend;
 
@@ -451,16 +458,16 @@ scan_start_tag(struct scan *s)
 			advance(s, s->pos + 1);
 			break;
 		}
-		if (n->nattrs == acap) {
-			acap = acap ? acap * 2 : 4;
-			n->attrs = pcifix_xrealloc(n->attrs, acap * sizeof(*n->attrs));
+		if (nattrs == s->acap) {
+			s->acap = s->acap ? s->acap * 2 : 8;
+			s->attrs = pcifix_xrealloc(s->attrs, s->acap * sizeof(*s->attrs));
 		}
-		a = &n->attrs[n->nattrs++];
+		a = &s->attrs[nattrs++];
 		memset(a, 0, sizeof(*a));
 		a->raw_start = s->pos;
 		for (q = s->pos; q < s->len && is_name_char(s->b[q]); q++)
 			;
-		a->name = pcifix_xstrndup(s->b + s->pos, q - s->pos);
+		a->name = pcifix_arena_strndup(&doc->arena, s->b + s->pos, q - s->pos);
 		advance(s, q);
 		while (s->pos < s->len && is_ws(s->b[s->pos]))
 			advance(s, s->pos + 1);
@@ -482,13 +489,17 @@ scan_start_tag(struct scan *s)
 			vend = (size_t)(e - s->b);
 		}
 		a->value_end = vend;
-		pcifix_buf_init(&v);
-		if (decode(s, s->b + a->value_start, vend - a->value_start, true, &v) < 0) {
-			a->value = pcifix_buf_steal(&v);
+		s->value.len = 0;
+		if (decode(s, s->b + a->value_start, vend - a->value_start, true, &s->value) < 0)
 			return -1;
-		}
-		a->value = pcifix_buf_steal(&v);
+		a->value = pcifix_arena_strndup(&doc->arena, s->value.data ? s->value.data : "",
+						s->value.len);
 		advance(s, vend + 1);
+	}
+	if (nattrs) {
+		n->attrs = pcifix_arena_alloc(&doc->arena, nattrs * sizeof(*n->attrs));
+		memcpy(n->attrs, s->attrs, nattrs * sizeof(*n->attrs));
+		n->nattrs = nattrs;
 	}
 	n->stag_end = s->pos;
 	parent = cur(s);
@@ -657,7 +668,8 @@ detect_style(struct pcifix_doc *doc)
 		}
 	}
 	doc->quote = dquote > squote ? '"' : '\'';
-	for (i = 0; i < doc->nnodes && doc->indent_unit == NULL; i++) {
+	/* The first few hundred elements tell; an unindented file need not be read whole. */
+	for (i = 0; i < doc->nnodes && i < 512 && doc->indent_unit == NULL; i++) {
 		struct pcifix_node *n = &doc->nodes[i];
 		char *pi, *ci;
 
@@ -793,6 +805,8 @@ pcifix_xml_load(char *bytes, size_t len, const char *file, struct pcifix_diags *
 	doc->nodes = pcifix_xcalloc(st.n, sizeof(*doc->nodes));
 	i = (size_t)scan_document(&s);
 	free(s.stack);
+	free(s.attrs);
+	pcifix_buf_free(&s.value);
 	free(st.name_hash);
 	free(st.in_ns);
 	if (i != 0)
@@ -808,21 +822,16 @@ fail:
 void
 pcifix_doc_free(struct pcifix_doc *doc)
 {
-	size_t i, j;
+	size_t i;
 
 	if (doc == NULL)
 		return;
 	for (i = 0; i < doc->nnodes; i++) {
 		struct pcifix_node *n = &doc->nodes[i];
 
-		free(n->name);
 		free(n->text);
-		for (j = 0; j < n->nattrs; j++) {
-			free(n->attrs[j].name);
-			free(n->attrs[j].value);
-		}
-		free(n->attrs);
 	}
+	pcifix_arena_free(&doc->arena);
 	free(doc->nodes);
 	free(doc->indent_unit);
 	free(doc->file);
