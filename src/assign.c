@@ -1078,6 +1078,29 @@ dry_run(struct ctx *c)
 			break;
 		}
 	}
+	/* Gaps in the indexes the file wrote: libvirt fills them silently. */
+	if (!c->relaxed) {
+		struct pcifix_buf gaps;
+		struct pcifix_adev *last = NULL;
+		size_t n = 0;
+
+		pcifix_buf_init(&gaps);
+		for (i = 1; i < (size_t)(c->max_idx > 0 ? c->max_idx : 0); i++)
+			if (!has_pci_index(c->plan, i)) {
+				pcifix_buf_printf(&gaps, "%s%zu", n ? ", " : "", i);
+				n++;
+			}
+		for (i = 0; n && i < c->plan->nctrls; i++)
+			if (is_pci_ctrl(c->plan->ctrls[i]) && c->plan->ctrls[i]->index == c->max_idx)
+				last = c->plan->ctrls[i];
+		if (n && last && last->dev)
+			pcifix_diag_add(c->diags, "bus-missing", c->file, last->dev->line,
+					"PCI controller index%s %s %s missing (the file goes up "
+					"to %d); like libvirt, pcifix adds %s controller%s there",
+					n == 1 ? "" : "es", gaps.data, n == 1 ? "is" : "are",
+					c->max_idx, default_bus_model(c)->model, n == 1 ? "" : "s");
+		pcifix_buf_free(&gaps);
+	}
 	/* Every bus without a controller gets one, which needs a slot in turn. */
 	for (i = 1; i < s.nbuses; i++) {
 		struct pcifix_adev *a;
