@@ -15,8 +15,10 @@
 /* ---- inputs --------------------------------------------------------- */
 
 /*
- * A domain as libvirt 9.0 writes it back (checked with the oracle): every
- * PCI address is there and libvirt adds nothing, so pcifix must not either.
+ * A domain as libvirt 9.0 writes it back: every PCI address is there and
+ * libvirt adds nothing, so pcifix must not either.  Checked with
+ * tests/libvirt/lv-assign (fed with type='qemu'): libvirt's result equals
+ * this input for PCI purposes (tests/libvirt/compare.py).
  */
 static const char valid_pc[] =
 	"<domain type='kvm'>\n"
@@ -60,7 +62,7 @@ static const char valid_pc[] =
 
 static const char valid_pc_list[] =
 	": kvm x86_64, machine pc-i440fx-7.2 (pc)\n"
-	"bus 0: pci-root index 0  (line 18)\n"
+	"bus 0: pci-root  (line 18)\n"
 	"  00:01.1  controller ide 0  (line 19)\n"
 	"  00:01.2  controller usb 0 (piix3-uhci)  (line 15)\n"
 	"  00:02.0  video (cirrus)  (line 30)\n"
@@ -68,7 +70,12 @@ static const char valid_pc_list[] =
 	"  00:04.0  disk vda (virtio)  (line 9)\n"
 	"  00:05.0  memballoon (virtio)  (line 34)\n";
 
-/* The same for q35 (checked with libvirt 9.0), with CRLF line ends. */
+/*
+ * The same for q35, with CRLF line ends: complete as it is (lv-assign, given
+ * it with a <name>, <memory> and <emulator> added, changes no PCI address
+ * and adds no PCI controller; no spare root port, as the user wrote them),
+ * and nothing to warn about (root port 2 is empty, for hot-plugging).
+ */
 static const char valid_q35[] =
 	"<domain type='qemu'>\r\n"
 	"  <os><type arch='x86_64' machine='pc-q35-7.2'>hvm</type></os>\r\n"
@@ -83,6 +90,11 @@ static const char valid_q35[] =
 	"      <target chassis='1' port='0x10'/>\r\n"
 	"      <address type='pci' domain='0x0000' bus='0x00' slot='0x02' function='0x0' multifunction='on'/>\r\n"
 	"    </controller>\r\n"
+	"    <controller type='pci' index='2' model='pcie-root-port'>\r\n"
+	"      <model name='pcie-root-port'/>\r\n"
+	"      <target chassis='2' port='0x11'/>\r\n"
+	"      <address type='pci' domain='0x0000' bus='0x00' slot='0x02' function='0x1'/>\r\n"
+	"    </controller>\r\n"
 	"    <interface type='user'>\r\n"
 	"      <mac address='52:54:00:00:00:01'/>\r\n"
 	"      <model type='virtio'/>\r\n"
@@ -96,11 +108,140 @@ static const char valid_q35[] =
 
 static const char valid_q35_list[] =
 	": qemu x86_64, machine pc-q35-7.2 (q35)\n"
-	"bus 0: pcie-root index 0  (line 8)\n"
+	"bus 0: pcie-root  (line 8)\n"
 	"  00:02.0  controller pci 1 (pcie-root-port) multifunction=on name=pcie-root-port "
 	"chassis=1 port=0x10  (line 9)\n"
-	"    01:00.0  interface 52:54:00:00:00:01 (virtio)  (line 14)\n"
+	"    01:00.0  interface 52:54:00:00:00:01 (virtio)  (line 19)\n"
+	"  00:02.1  controller pci 2 (pcie-root-port) name=pcie-root-port chassis=2 port=0x11  "
+	"(line 14)\n"
 	"  00:1f.2  controller sata 0  (line 5)\n";
+
+/*
+ * A q35 domain without any address, and what pcifix makes of it.  Every
+ * address and controller added here is libvirt 9.0's: tests/libvirt/lv-assign
+ * on fresh_q35 and tests/libvirt/compare.py against fresh_q35_fixed find no
+ * difference (the e1000 needs conventional PCI: root port 2 + bridge 3 in the
+ * dry run, the bridge lands in root port 1; the spare root port is 7).
+ */
+static const char fresh_q35[] =
+	"<domain type='qemu'>\n"
+	"  <name>fresh</name>\n"
+	"  <memory unit='KiB'>1048576</memory>\n"
+	"  <os>\n"
+	"    <type arch='x86_64' machine='q35'>hvm</type>\n"
+	"  </os>\n"
+	"  <devices>\n"
+	"    <disk type='file' device='disk'>\n"
+	"      <source file='/var/lib/libvirt/images/fresh.qcow2'/>\n"
+	"      <target dev='vda' bus='virtio'/>\n"
+	"    </disk>\n"
+	"    <interface type='user'>\n"
+	"      <mac address='52:54:00:00:00:02'/>\n"
+	"      <model type='virtio'/>\n"
+	"    </interface>\n"
+	"    <interface type='user'>\n"
+	"      <mac address='52:54:00:00:00:03'/>\n"
+	"      <model type='e1000'/>\n"
+	"    </interface>\n"
+	"    <video>\n"
+	"      <model type='vga'/>\n"
+	"    </video>\n"
+	"  </devices>\n"
+	"</domain>\n";
+
+static const char fresh_q35_fixed[] =
+	"<domain type='qemu'>\n"
+	"  <name>fresh</name>\n"
+	"  <memory unit='KiB'>1048576</memory>\n"
+	"  <os>\n"
+	"    <type arch='x86_64' machine='q35'>hvm</type>\n"
+	"  </os>\n"
+	"  <devices>\n"
+	"    <disk type='file' device='disk'>\n"
+	"      <source file='/var/lib/libvirt/images/fresh.qcow2'/>\n"
+	"      <target dev='vda' bus='virtio'/>\n"
+	"      <address type='pci' domain='0x0000' bus='0x05' slot='0x00' function='0x0'/>\n"
+	"    </disk>\n"
+	"    <controller type='usb' index='0' model='qemu-xhci'>\n"
+	"      <address type='pci' domain='0x0000' bus='0x04' slot='0x00' function='0x0'/>\n"
+	"    </controller>\n"
+	"    <controller type='sata' index='0'>\n"
+	"      <address type='pci' domain='0x0000' bus='0x00' slot='0x1f' function='0x2'/>\n"
+	"    </controller>\n"
+	"    <controller type='pci' index='0' model='pcie-root'/>\n"
+	"    <controller type='pci' index='1' model='pcie-root-port'>\n"
+	"      <model name='pcie-root-port'/>\n"
+	"      <target chassis='1' port='0x10'/>\n"
+	"      <address type='pci' domain='0x0000' bus='0x00' slot='0x02' function='0x0' multifunction='on'/>\n"
+	"    </controller>\n"
+	"    <controller type='pci' index='2' model='pcie-root-port'>\n"
+	"      <model name='pcie-root-port'/>\n"
+	"      <target chassis='2' port='0x11'/>\n"
+	"      <address type='pci' domain='0x0000' bus='0x00' slot='0x02' function='0x1'/>\n"
+	"    </controller>\n"
+	"    <controller type='pci' index='3' model='pcie-to-pci-bridge'>\n"
+	"      <model name='pcie-pci-bridge'/>\n"
+	"      <address type='pci' domain='0x0000' bus='0x01' slot='0x00' function='0x0'/>\n"
+	"    </controller>\n"
+	"    <controller type='pci' index='4' model='pcie-root-port'>\n"
+	"      <model name='pcie-root-port'/>\n"
+	"      <target chassis='4' port='0x12'/>\n"
+	"      <address type='pci' domain='0x0000' bus='0x00' slot='0x02' function='0x2'/>\n"
+	"    </controller>\n"
+	"    <controller type='pci' index='5' model='pcie-root-port'>\n"
+	"      <model name='pcie-root-port'/>\n"
+	"      <target chassis='5' port='0x13'/>\n"
+	"      <address type='pci' domain='0x0000' bus='0x00' slot='0x02' function='0x3'/>\n"
+	"    </controller>\n"
+	"    <controller type='pci' index='6' model='pcie-root-port'>\n"
+	"      <model name='pcie-root-port'/>\n"
+	"      <target chassis='6' port='0x14'/>\n"
+	"      <address type='pci' domain='0x0000' bus='0x00' slot='0x02' function='0x4'/>\n"
+	"    </controller>\n"
+	"    <controller type='pci' index='7' model='pcie-root-port'>\n"
+	"      <model name='pcie-root-port'/>\n"
+	"      <target chassis='7' port='0x15'/>\n"
+	"      <address type='pci' domain='0x0000' bus='0x00' slot='0x02' function='0x5'/>\n"
+	"    </controller>\n"
+	"    <interface type='user'>\n"
+	"      <mac address='52:54:00:00:00:02'/>\n"
+	"      <model type='virtio'/>\n"
+	"      <address type='pci' domain='0x0000' bus='0x02' slot='0x00' function='0x0'/>\n"
+	"    </interface>\n"
+	"    <interface type='user'>\n"
+	"      <mac address='52:54:00:00:00:03'/>\n"
+	"      <model type='e1000'/>\n"
+	"      <address type='pci' domain='0x0000' bus='0x03' slot='0x01' function='0x0'/>\n"
+	"    </interface>\n"
+	"    <video>\n"
+	"      <model type='vga'/>\n"
+	"      <address type='pci' domain='0x0000' bus='0x00' slot='0x01' function='0x0'/>\n"
+	"    </video>\n"
+	"    <memballoon model='virtio'>\n"
+	"      <address type='pci' domain='0x0000' bus='0x06' slot='0x00' function='0x0'/>\n"
+	"    </memballoon>\n"
+	"  </devices>\n"
+	"</domain>\n";
+
+/* --list of fresh_q35: what was added and what was assigned, as a tree. */
+static const char fresh_q35_list[] =
+	": qemu x86_64, machine q35 (q35)\n"
+	"bus 0: pcie-root  (added)\n"
+	"  00:01.0  video (vga)  (line 20, assigned)\n"
+	"  00:02.0  controller pci 1 (pcie-root-port) multifunction=on name=pcie-root-port "
+	"chassis=1 port=0x10  (added)\n"
+	"    01:00.0  controller pci 3 (pcie-to-pci-bridge) name=pcie-pci-bridge  (added)\n"
+	"      03:01.0  interface 52:54:00:00:00:03 (e1000)  (line 16, assigned)\n"
+	"  00:02.1  controller pci 2 (pcie-root-port) name=pcie-root-port chassis=2 port=0x11  (added)\n"
+	"    02:00.0  interface 52:54:00:00:00:02 (virtio)  (line 12, assigned)\n"
+	"  00:02.2  controller pci 4 (pcie-root-port) name=pcie-root-port chassis=4 port=0x12  (added)\n"
+	"    04:00.0  controller usb 0 (qemu-xhci)  (added)\n"
+	"  00:02.3  controller pci 5 (pcie-root-port) name=pcie-root-port chassis=5 port=0x13  (added)\n"
+	"    05:00.0  disk vda (virtio)  (line 8, assigned)\n"
+	"  00:02.4  controller pci 6 (pcie-root-port) name=pcie-root-port chassis=6 port=0x14  (added)\n"
+	"    06:00.0  memballoon (virtio)  (added)\n"
+	"  00:02.5  controller pci 7 (pcie-root-port) name=pcie-root-port chassis=7 port=0x15  (added)\n"
+	"  00:1f.2  controller sata 0  (added)\n";
 
 /* ---- a small JSON checker ------------------------------------------- */
 
@@ -478,6 +619,47 @@ START_TEST(test_process_buffer_not_terminated)
 }
 END_TEST
 
+START_TEST(test_process_buffer_assigns)
+{
+	struct pcifix_opts opts;
+	struct pcifix_diags d;
+	struct pcifix_buf out;
+
+	/* The addresses libvirt would give, spliced into the input. */
+	memset(&opts, 0, sizeof(opts));
+	opts.mode = PCIFIX_MODE_PRINT;
+	pcifix_diags_init(&d);
+	pcifix_buf_init(&out);
+	ck_assert_int_eq(pcifix_process_buffer("f.xml", fresh_q35, strlen(fresh_q35), &opts,
+					       &out, &d), PCIFIX_EXIT_OK);
+	ck_assert_msg(d.n == 0, "%s", d.n ? d.v[0].message : "");
+	ck_assert_str_eq(out.data, fresh_q35_fixed);
+	pcifix_buf_free(&out);
+
+	/* The result is complete: a second run changes nothing. */
+	pcifix_buf_init(&out);
+	ck_assert_int_eq(pcifix_process_buffer("f.xml", fresh_q35_fixed, strlen(fresh_q35_fixed),
+					       &opts, &out, &d), PCIFIX_EXIT_OK);
+	ck_assert_uint_eq(d.n, 0);
+	ck_assert_str_eq(out.data, fresh_q35_fixed);
+	pcifix_buf_free(&out);
+
+	/* --check: the input would change (1), the result would not (0). */
+	opts.mode = PCIFIX_MODE_CHECK;
+	opts.check = true;
+	pcifix_buf_init(&out);
+	ck_assert_int_eq(pcifix_process_buffer("f.xml", fresh_q35, strlen(fresh_q35), &opts,
+					       &out, &d), PCIFIX_EXIT_CHECK);
+	ck_assert_uint_eq(out.len, 0);
+	ck_assert_int_eq(pcifix_process_buffer("f.xml", fresh_q35_fixed, strlen(fresh_q35_fixed),
+					       &opts, &out, &d), PCIFIX_EXIT_OK);
+	ck_assert_uint_eq(out.len, 0);
+	ck_assert_uint_eq(d.n, 0);
+	pcifix_buf_free(&out);
+	pcifix_diags_free(&d);
+}
+END_TEST
+
 /* ---- pcifix_run ----------------------------------------------------- */
 
 START_TEST(test_run_print)
@@ -498,6 +680,118 @@ START_TEST(test_run_print)
 	ck_assert_uint_eq(r.err_len, 0);
 	result_free(&r);
 	free(good);
+}
+END_TEST
+
+START_TEST(test_run_print_assigns)
+{
+	char *p = file_with("fresh.xml", fresh_q35);
+	const char *files[] = { p };
+	struct pcifix_opts opts;
+	struct result r;
+
+	memset(&opts, 0, sizeof(opts));
+	opts.mode = PCIFIX_MODE_PRINT;
+	opts.files = files;
+	opts.nfiles = 1;
+	run(&opts, &r);
+	ck_assert_int_eq(r.status, PCIFIX_EXIT_OK);
+	ck_assert_msg(r.err_len == 0, "%s", r.err);
+	ck_assert_str_eq(r.out, fresh_q35_fixed);
+	result_free(&r);
+	free(p);
+}
+END_TEST
+
+START_TEST(test_run_check_would_change)
+{
+	char *a = file_with("a.xml", valid_pc), *f = file_with("fresh.xml", fresh_q35);
+	const char *files[] = { a, f };
+	struct pcifix_opts opts;
+	struct result r;
+	char *want;
+
+	memset(&opts, 0, sizeof(opts));
+	opts.mode = PCIFIX_MODE_CHECK;
+	opts.check = true;
+	opts.files = files;
+	opts.nfiles = 2;
+	run(&opts, &r);
+	ck_assert_int_eq(r.status, PCIFIX_EXIT_CHECK);
+	ck_assert_uint_eq(r.out_len, 0);
+	/* Only the incomplete file is named, with the command that fixes it. */
+	want = pcifix_xasprintf("pcifix: %s: error: pcifix would change this file [would-change]\n"
+				"pcifix: %s: hint: run 'pcifix -i %s' and review the result\n",
+				f, f, f);
+	ck_assert_str_eq(r.err, want);
+	free(want);
+	result_free(&r);
+	free(a);
+	free(f);
+}
+END_TEST
+
+START_TEST(test_run_diff_assigns)
+{
+	char *f = file_with("fresh.xml", fresh_q35);
+	const char *files[] = { f };
+	struct pcifix_opts opts;
+	struct result r;
+	char *want;
+
+	memset(&opts, 0, sizeof(opts));
+	opts.mode = PCIFIX_MODE_DIFF;
+	opts.files = files;
+	opts.nfiles = 1;
+	run(&opts, &r);
+	ck_assert_int_eq(r.status, PCIFIX_EXIT_OK);
+	ck_assert_uint_eq(r.err_len, 0);
+	want = pcifix_xasprintf("--- a/%s\n+++ b/%s\n@@ -8,17 +8,65 @@\n", f, f);
+	ck_assert_msg(strncmp(r.out, want, strlen(want)) == 0, "%s", r.out);
+	free(want);
+	/* Only added lines: 48 of them, and none taken away. */
+	ck_assert_ptr_nonnull(strstr(r.out, "\n+      <address type='pci' domain='0x0000' "
+				     "bus='0x05' slot='0x00' function='0x0'/>\n     </disk>\n"));
+	ck_assert_ptr_nonnull(strstr(r.out, "\n+    <memballoon model='virtio'>\n"));
+	ck_assert_ptr_null(strstr(r.out, "\n-"));
+	result_free(&r);
+	opts.check = true;
+	run(&opts, &r);
+	ck_assert_int_eq(r.status, PCIFIX_EXIT_CHECK);
+	ck_assert_ptr_nonnull(strstr(r.err, "[would-change]"));
+	result_free(&r);
+	free(f);
+}
+END_TEST
+
+START_TEST(test_run_in_place_rewrites)
+{
+	char *p = file_with("dom.xml", fresh_q35);
+	const char *files[] = { p };
+	struct pcifix_opts opts;
+	struct result r;
+	struct stat before, after;
+	char *got;
+
+	ck_assert_int_eq(chmod(p, 0640), 0);
+	ck_assert_int_eq(stat(p, &before), 0);
+	memset(&opts, 0, sizeof(opts));
+	opts.mode = PCIFIX_MODE_IN_PLACE;
+	opts.files = files;
+	opts.nfiles = 1;
+	run(&opts, &r);
+	ck_assert_int_eq(r.status, PCIFIX_EXIT_OK);
+	ck_assert_uint_eq(r.out_len, 0);
+	ck_assert_uint_eq(r.err_len, 0);
+	got = slurp_path(p);
+	ck_assert_str_eq(got, fresh_q35_fixed);
+	free(got);
+	/* A new file renamed over the old one, with the old one's mode. */
+	ck_assert_int_eq(stat(p, &after), 0);
+	ck_assert(before.st_ino != after.st_ino);
+	ck_assert_uint_eq(after.st_mode & 07777, 0640);
+	result_free(&r);
+	free(p);
 }
 END_TEST
 
@@ -652,87 +946,197 @@ END_TEST
 START_TEST(test_run_list_text)
 {
 	char *a = file_with("a.xml", valid_pc), *b = file_with("b.xml", valid_q35);
-	const char *files[] = { a, b };
+	char *c = file_with("c.xml", fresh_q35);
+	const char *files[] = { a, b, c };
 	struct pcifix_opts opts;
 	struct result r;
-	char *want_a, *want_b, *at_b;
+	char *want;
 
 	memset(&opts, 0, sizeof(opts));
 	opts.mode = PCIFIX_MODE_LIST;
 	opts.files = files;
-	opts.nfiles = 2;
+	opts.nfiles = 3;
 	run(&opts, &r);
 	ck_assert_int_eq(r.status, PCIFIX_EXIT_OK);
 	ck_assert_uint_eq(r.err_len, 0);
-	want_a = pcifix_xasprintf("%s%s", a, valid_pc_list);
-	want_b = pcifix_xasprintf("%s%s", b, valid_q35_list);
-	ck_assert_msg(strncmp(r.out, want_a, strlen(want_a)) == 0, "got:\n%s\nwant:\n%s", r.out,
-		      want_a);
-	at_b = strstr(r.out, want_b);
-	ck_assert_msg(at_b != NULL, "got:\n%s\nwant:\n%s", r.out, want_b);
-	ck_assert(at_b > r.out + strlen(want_a));
+	/*
+	 * The topology after assignment, one file after the other: complete
+	 * domains list only lines of the file; fresh_q35 lists what pcifix
+	 * added and assigned (libvirt's own layout, see fresh_q35).
+	 */
+	want = pcifix_xasprintf("%s%s%s%s%s%s", a, valid_pc_list, b, valid_q35_list, c,
+				fresh_q35_list);
+	ck_assert_msg(strcmp(r.out, want) == 0, "got:\n%s\nwant:\n%s", r.out, want);
 	result_free(&r);
-	free(want_a);
-	free(want_b);
+	free(want);
 	free(a);
 	free(b);
+	free(c);
 }
 END_TEST
+
+/* The number of times `needle` occurs in `s`. */
+static size_t
+count_str(const char *s, const char *needle)
+{
+	size_t n = 0;
+
+	while ((s = strstr(s, needle)) != NULL) {
+		n++;
+		s += strlen(needle);
+	}
+	return n;
+}
 
 START_TEST(test_run_list_json)
 {
 	char *a = file_with("a.xml", valid_pc), *b = file_with("b.xml", valid_q35);
-	const char *files[] = { a, b };
+	char *c = file_with("c.xml", fresh_q35);
+	const char *files[] = { a, b, c };
 	struct pcifix_opts opts;
 	struct result r;
-	char *first_end, *second;
+	char *line[3], *p;
 	static const char *const want_a[] = {
 		"\"type\":\"kvm\"",
 		"\"arch\":\"x86_64\"",
 		"\"machine\":\"pc-i440fx-7.2\"",
 		"\"family\":\"pc\"",
-		"\"buses\":[{\"index\":0,\"model\":\"pci-root\",\"model_name\":null,\"address\":null,"
-		"\"line\":18,\"devices\":[",
-		"{\"kind\":\"disk\",\"description\":\"disk vda (virtio)\",\"line\":9,"
-		"\"address\":\"0000:00:04.0\",\"multifunction\":null}",
+		"\"assigned\":true",
+		/* One bus, its controller from the file, its devices by address. */
+		"\"buses\":[{\"index\":0,\"controller\":{\"kind\":\"controller\","
+		"\"description\":\"controller pci 0 (pci-root)\",\"line\":18,\"origin\":\"file\","
+		"\"address\":null,\"multifunction\":null,\"provides_bus\":0,\"model\":\"pci-root\","
+		"\"model_name\":null,\"chassisNr\":-1,\"chassis\":-1,\"port\":-1,\"busNr\":-1,"
+		"\"targetIndex\":-1,\"hotplug\":true},\"devices\":["
+		"{\"kind\":\"controller\",\"description\":\"controller ide 0\",\"line\":19,"
+		"\"origin\":\"file\",\"address\":\"0000:00:01.1\",\"multifunction\":null},"
 		"{\"kind\":\"controller\",\"description\":\"controller usb 0 (piix3-uhci)\",\"line\":15,"
-		"\"address\":\"0000:00:01.2\",\"multifunction\":null}",
+		"\"origin\":\"file\",\"address\":\"0000:00:01.2\",\"multifunction\":null},"
+		"{\"kind\":\"video\",\"description\":\"video (cirrus)\",\"line\":30,"
+		"\"origin\":\"file\",\"address\":\"0000:00:02.0\",\"multifunction\":null},"
+		"{\"kind\":\"interface\",\"description\":\"interface 52:54:00:12:34:56 (virtio)\","
+		"\"line\":22,\"origin\":\"file\",\"address\":\"0000:00:03.0\",\"multifunction\":null},"
+		"{\"kind\":\"disk\",\"description\":\"disk vda (virtio)\",\"line\":9,"
+		"\"origin\":\"file\",\"address\":\"0000:00:04.0\",\"multifunction\":null},"
 		"{\"kind\":\"memballoon\",\"description\":\"memballoon (virtio)\",\"line\":34,"
-		"\"address\":\"0000:00:05.0\",\"multifunction\":null}",
-		"\"description\":\"interface 52:54:00:12:34:56 (virtio)\"",
-		"\"description\":\"video (cirrus)\"",
-		"\"orphans\":[]",
+		"\"origin\":\"file\",\"address\":\"0000:00:05.0\",\"multifunction\":null}]}],",
+		"\"orphans\":[],\"unaddressed\":[],\"unassigned\":[]}",
 	};
 	static const char *const want_b[] = {
 		"\"family\":\"q35\"",
-		"{\"index\":0,\"model\":\"pcie-root\"",
-		"{\"index\":1,\"model\":\"pcie-root-port\",\"model_name\":\"pcie-root-port\","
-		"\"address\":\"0000:00:02.0\",\"line\":9,\"devices\":[{\"kind\":\"interface\"",
-		"\"address\":\"0000:01:00.0\"",
-		"\"multifunction\":\"on\",\"provides_bus\":1}",
+		"\"buses\":[{\"index\":0,\"controller\":{\"kind\":\"controller\","
+		"\"description\":\"controller pci 0 (pcie-root)\",\"line\":8,\"origin\":\"file\"",
+		/* Root port 1 is a device on bus 0 and the controller of bus 1. */
+		"\"devices\":[{\"kind\":\"controller\",\"description\":\"controller pci 1 "
+		"(pcie-root-port)\",\"line\":9,\"origin\":\"file\",\"address\":\"0000:00:02.0\","
+		"\"multifunction\":\"on\",\"provides_bus\":1,\"model\":\"pcie-root-port\","
+		"\"model_name\":\"pcie-root-port\",\"chassisNr\":-1,\"chassis\":1,\"port\":16,"
+		"\"busNr\":-1,\"targetIndex\":-1,\"hotplug\":true},{\"kind\":\"controller\","
+		"\"description\":\"controller pci 2 (pcie-root-port)\",\"line\":14,",
+		"{\"kind\":\"controller\","
+		"\"description\":\"controller sata 0\",\"line\":5,\"origin\":\"file\","
+		"\"address\":\"0000:00:1f.2\",\"multifunction\":null}]}",
+		"{\"index\":1,\"controller\":{\"kind\":\"controller\",\"description\":"
+		"\"controller pci 1 (pcie-root-port)\",\"line\":9,",
+		"\"devices\":[{\"kind\":\"interface\",\"description\":\"interface 52:54:00:00:00:01 "
+		"(virtio)\",\"line\":19,\"origin\":\"file\",\"address\":\"0000:01:00.0\","
+		"\"multifunction\":null}]}",
+		/* The empty root port: a bus without devices. */
+		"{\"index\":2,\"controller\":{\"kind\":\"controller\",\"description\":"
+		"\"controller pci 2 (pcie-root-port)\",\"line\":14,\"origin\":\"file\","
+		"\"address\":\"0000:00:02.1\",\"multifunction\":null,\"provides_bus\":2,",
+		"\"devices\":[]}],\"orphans\":[]",
 	};
-	size_t i;
+	static const char *const want_c[] = {
+		"\"machine\":\"q35\",\"family\":\"q35\",\"assigned\":true",
+		/* The root bus was added, so its controller has no line. */
+		"\"buses\":[{\"index\":0,\"controller\":{\"kind\":\"controller\","
+		"\"description\":\"controller pci 0 (pcie-root)\",\"line\":0,\"origin\":\"added\"",
+		"\"devices\":[{\"kind\":\"video\",\"description\":\"video (vga)\",\"line\":20,"
+		"\"origin\":\"assigned\",\"address\":\"0000:00:01.0\",\"multifunction\":null},"
+		"{\"kind\":\"controller\",\"description\":\"controller pci 1 (pcie-root-port)\","
+		"\"line\":0,\"origin\":\"added\",\"address\":\"0000:00:02.0\",\"multifunction\":\"on\","
+		"\"provides_bus\":1,\"model\":\"pcie-root-port\",\"model_name\":\"pcie-root-port\","
+		"\"chassisNr\":-1,\"chassis\":1,\"port\":16,",
+		"{\"kind\":\"controller\",\"description\":\"controller sata 0\",\"line\":0,"
+		"\"origin\":\"added\",\"address\":\"0000:00:1f.2\",\"multifunction\":null}]}",
+		/* The bridge added in root port 1, and the e1000 assigned to it. */
+		"{\"index\":3,\"controller\":{\"kind\":\"controller\",\"description\":"
+		"\"controller pci 3 (pcie-to-pci-bridge)\",\"line\":0,\"origin\":\"added\","
+		"\"address\":\"0000:01:00.0\",\"multifunction\":null,\"provides_bus\":3,"
+		"\"model\":\"pcie-to-pci-bridge\",\"model_name\":\"pcie-pci-bridge\",\"chassisNr\":-1,"
+		"\"chassis\":-1,\"port\":-1,\"busNr\":-1,\"targetIndex\":-1,\"hotplug\":true},"
+		"\"devices\":[{\"kind\":\"interface\",\"description\":\"interface 52:54:00:00:00:03 "
+		"(e1000)\",\"line\":16,\"origin\":\"assigned\",\"address\":\"0000:03:01.0\","
+		"\"multifunction\":null}]}",
+		"\"devices\":[{\"kind\":\"controller\",\"description\":\"controller usb 0 (qemu-xhci)\","
+		"\"line\":0,\"origin\":\"added\",\"address\":\"0000:04:00.0\",\"multifunction\":null}]}",
+		"\"devices\":[{\"kind\":\"disk\",\"description\":\"disk vda (virtio)\",\"line\":8,"
+		"\"origin\":\"assigned\",\"address\":\"0000:05:00.0\",\"multifunction\":null}]}",
+		"\"devices\":[{\"kind\":\"memballoon\",\"description\":\"memballoon (virtio)\","
+		"\"line\":0,\"origin\":\"added\",\"address\":\"0000:06:00.0\",\"multifunction\":null}]}",
+		/* The spare root port, empty. */
+		"{\"index\":7,\"controller\":{\"kind\":\"controller\",\"description\":"
+		"\"controller pci 7 (pcie-root-port)\",\"line\":0,\"origin\":\"added\","
+		"\"address\":\"0000:00:02.5\",\"multifunction\":null,\"provides_bus\":7,"
+		"\"model\":\"pcie-root-port\",\"model_name\":\"pcie-root-port\",\"chassisNr\":-1,"
+		"\"chassis\":7,\"port\":21,\"busNr\":-1,\"targetIndex\":-1,\"hotplug\":true},"
+		"\"devices\":[]}],\"orphans\":[],\"unaddressed\":[],\"unassigned\":[]}",
+	};
+	static const struct {
+		const char *const *want;
+		size_t n;
+		size_t buses;
+	} files_want[] = {
+		{ want_a, sizeof(want_a) / sizeof(want_a[0]), 1 },
+		{ want_b, sizeof(want_b) / sizeof(want_b[0]), 3 },
+		{ want_c, sizeof(want_c) / sizeof(want_c[0]), 8 },
+	};
+	size_t i, k;
 
 	memset(&opts, 0, sizeof(opts));
 	opts.mode = PCIFIX_MODE_LIST;
 	opts.format = PCIFIX_FORMAT_JSON;
 	opts.files = files;
-	opts.nfiles = 2;
+	opts.nfiles = 3;
 	run(&opts, &r);
 	ck_assert_int_eq(r.status, PCIFIX_EXIT_OK);
-	ck_assert_uint_eq(count_lines(r.out), 2);
-	first_end = strchr(r.out, '\n') + 1;
-	second = first_end;
-	ck_assert_msg(is_json_line(r.out, (size_t)(first_end - r.out)), "%s", r.out);
-	ck_assert_msg(is_json_line(second, strlen(second)), "%s", second);
-	first_end[-1] = '\0';
-	for (i = 0; i < sizeof(want_a) / sizeof(want_a[0]); i++)
-		ck_assert_msg(strstr(r.out, want_a[i]) != NULL, "%s lacks %s", r.out, want_a[i]);
-	for (i = 0; i < sizeof(want_b) / sizeof(want_b[0]); i++)
-		ck_assert_msg(strstr(second, want_b[i]) != NULL, "%s lacks %s", second, want_b[i]);
+	ck_assert_uint_eq(r.err_len, 0);
+	ck_assert_uint_eq(count_lines(r.out), 3);
+	/* One JSON object per line, per file, in order. */
+	p = r.out;
+	for (k = 0; k < 3; k++) {
+		char *nl = strchr(p, '\n');
+		char *head = pcifix_xasprintf("{\"file\":\"%s\",", files[k]);
+
+		ck_assert_msg(is_json_line(p, (size_t)(nl - p) + 1), "%s", p);
+		*nl = '\0';
+		line[k] = p;
+		p = nl + 1;
+		ck_assert_msg(strncmp(line[k], head, strlen(head)) == 0, "%s", line[k]);
+		free(head);
+	}
+	for (k = 0; k < 3; k++) {
+		for (i = 0; i < files_want[k].n; i++)
+			ck_assert_msg(strstr(line[k], files_want[k].want[i]) != NULL, "%s lacks %s",
+				      line[k], files_want[k].want[i]);
+		/* One entry per bus; every device object says where it comes from. */
+		ck_assert_uint_eq(count_str(line[k], "{\"index\":"), files_want[k].buses);
+		ck_assert_uint_eq(count_str(line[k], "{\"kind\":"),
+				  count_str(line[k], ",\"origin\":\""));
+	}
+	/* fresh_q35: only added and assigned devices, nothing from the file as it was. */
+	ck_assert_uint_eq(count_str(line[2], "\"origin\":\"file\""), 0);
+	/*
+	 * Added: pcie-root (a bus only); root ports 1, 2, 4-7 and bridge 3, each
+	 * once as a device and once as a bus; usb, sata and memballoon.
+	 */
+	ck_assert_uint_eq(count_str(line[2], "\"origin\":\"added\""), 1 + 2 * 7 + 3);
+	ck_assert_uint_eq(count_str(line[2], "\"origin\":\"assigned\""), 4);
 	result_free(&r);
 	free(a);
 	free(b);
+	free(c);
 }
 END_TEST
 
@@ -1048,12 +1452,17 @@ run_suite(void)
 	tcase_add_test(tc, test_json_checker);
 	tcase_add_loop_test(tc, test_process_buffer, 0, N(buffer_cases));
 	tcase_add_test(tc, test_process_buffer_not_terminated);
+	tcase_add_test(tc, test_process_buffer_assigns);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("files");
 	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_run_print);
+	tcase_add_test(tc, test_run_print_assigns);
+	tcase_add_test(tc, test_run_check_would_change);
+	tcase_add_test(tc, test_run_diff_assigns);
+	tcase_add_test(tc, test_run_in_place_rewrites);
 	tcase_add_test(tc, test_run_check_valid);
 	tcase_add_test(tc, test_run_worst_status);
 	tcase_add_test(tc, test_run_json_diagnostics);
