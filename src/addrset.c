@@ -112,8 +112,8 @@ grow(struct pcifix_addrset *s, unsigned *want, unsigned flags, char **err)
 	} else if (flags & (PCIFIX_CF_PCIE_DEVICE | PCIFIX_CF_SWITCH_UP)) {
 		m = pcifix_pci_model_find("pcie-root-port");
 	} else {
-		*err = pcifix_xasprintf("a PCI slot is needed to connect a PCI controller that "
-					"needs a %s, but none is available, and it cannot be "
+		*err = pcifix_xasprintf("a PCI slot is needed to connect a PCI controller "
+					"model='%s', but none is available, and it cannot be "
 					"automatically added", pcifix_flags_describe(flags));
 		return -1;
 	}
@@ -368,8 +368,11 @@ pcifix_addrset_reserve_next(struct pcifix_addrset *s, unsigned flags, int functi
 	}
 	if (!s->dry_run || s->segments) {
 		*err = s->segments ?
-		       pcifix_xasprintf("no free slot left on any of the %zu PCI segment%s "
-					"(--pci-segments)", s->nbuses, s->nbuses == 1 ? "" : "s") :
+		       (s->nbuses == 1 ?
+			pcifix_xstrdup("no free slot left on PCI segment 0 (more segments: "
+				       "--pci-segments)") :
+			pcifix_xasprintf("no free slot left on any of the %zu PCI segments "
+					 "(--pci-segments)", s->nbuses)) :
 		       pcifix_xasprintf("no more available PCI slots for a %s",
 					pcifix_flags_describe(flags));
 		return -1;

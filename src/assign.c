@@ -257,8 +257,11 @@ add_controller(struct ctx *c, const char *type, long long idx, const char *model
 	a->model = model;
 	a->index = idx;
 	a->state = PCIFIX_A_WANTED;
-	c->plan->ctrls = pcifix_xrealloc(c->plan->ctrls,
-					 (c->plan->nctrls + 1) * sizeof(*c->plan->ctrls));
+	if (c->plan->nctrls == c->plan->ctrl_cap) {
+		c->plan->ctrl_cap = c->plan->ctrl_cap ? c->plan->ctrl_cap * 2 : 64;
+		c->plan->ctrls = pcifix_xrealloc(c->plan->ctrls,
+						 c->plan->ctrl_cap * sizeof(*c->plan->ctrls));
+	}
 	c->plan->ctrls[c->plan->nctrls++] = a;
 	return a;
 }
@@ -614,9 +617,14 @@ static void
 report(struct ctx *c, const struct pcifix_adev *a, const char *rule, char *msg)
 {
 	char *desc = a->dev ? pcifix_device_describe(a->dev) : NULL;
+	unsigned line = a->dev ? (a->dev->addr.node && a->state == PCIFIX_A_PCI && a->from_file ?
+				  a->dev->addr.node->line : a->dev->line) : 0;
 
-	pcifix_diag_add(c->diags, rule, c->file, a->dev ? a->dev->line : 0, "%s%s%s",
-			desc ? desc : "", desc ? ": " : "", msg);
+	if (desc == NULL && a->kind == PCIFIX_KIND_CONTROLLER)
+		desc = pcifix_xasprintf("the %s controller index %lld that libvirt adds",
+					a->model ? a->model : a->type, a->index);
+	pcifix_diag_add(c->diags, rule, c->file, line, "%s%s%s", desc ? desc : "",
+			desc ? ": " : "", msg);
 	free(desc);
 	free(msg);
 }
@@ -685,13 +693,27 @@ piix3_builtin(const struct ctx *c, const struct pcifix_adev *a)
 	       (streq(a->type, "usb") && streq(a->model, "piix3-uhci") && a->addr.function == 2);
 }
 
-static const char *
-bus_model_name(const struct ctx *c, unsigned flags)
+/* The dry run grew buses [had, nbuses) for a written bus: say which. */
+static void
+warn_grown(struct ctx *c, const struct pcifix_addrset *s, size_t had, unsigned bus,
+	   unsigned line)
 {
-	if (flags & PCIFIX_CF_PCI_DEVICE)
-		return c->pcie_root ? "pcie-root-port, pcie-to-pci-bridge and pci-bridge" :
-				      "pci-bridge";
-	return "pcie-root-port";
+	struct pcifix_buf b;
+	size_t i, j;
+
+	pcifix_buf_init(&b);
+	for (i = had; i < s->nbuses; i = j) {
+		for (j = i + 1; j < s->nbuses && s->buses[j].model == s->buses[i].model; j++)
+			;
+		pcifix_buf_printf(&b, "%s%s %zu", i == had ? "" : j == s->nbuses ? " and " : ", ",
+				  s->buses[i].model->model, i);
+		if (j - i > 1)
+			pcifix_buf_printf(&b, "-%zu", j - 1);
+	}
+	pcifix_diag_add(c->diags, "bus-missing", c->file, line,
+			"bus %u has no controller (the highest index is %zu); like libvirt, "
+			"pcifix adds %s", bus, had - 1, b.data);
+	pcifix_buf_free(&b);
 }
 
 /* Every written address, reserved; all problems reported, then one failure. */
@@ -711,14 +733,8 @@ collect(struct ctx *c, struct pcifix_addrset *s)
 
 			if (a->state != PCIFIX_A_PCI || piix3_builtin(c, a))
 				continue;
-			if (s->dry_run && a->addr.domain == 0 && a->addr.bus >= s->nbuses &&
-			    a->dev && a->dev->addr.node)
-				pcifix_diag_add(c->diags, "bus-missing", c->file, a->dev->addr.node->line,
-						"bus %u has no controller (the highest index is %zu); "
-						"like libvirt, pcifix adds %s controllers up to it",
-						a->addr.bus, s->nbuses - 1,
-						bus_model_name(c, a->flags ? a->flags :
-							       PCIFIX_CF_PCI_DEVICE));
+			size_t had = s->nbuses;
+
 			if (pcifix_addrset_reserve(s, &a->addr, a->flags ? a->flags :
 						   PCIFIX_CF_PCI_DEVICE, true, &err) < 0) {
 				report(c, a, strstr(err, "double use") ? "pci-duplicate" :
@@ -728,6 +744,8 @@ collect(struct ctx *c, struct pcifix_addrset *s)
 			}
 			if (a->addr.bus != before)
 				a->bus_moved = true;
+			if (s->nbuses > had && a->dev && a->dev->addr.node)
+				warn_grown(c, s, had, before, a->dev->addr.node->line);
 		}
 	}
 	return rc;
@@ -741,32 +759,38 @@ reserve_fixed(struct ctx *c, struct pcifix_addrset *s, struct pcifix_adev *a,
 	char *err;
 
 	if (pcifix_addrset_reserve(s, &addr, PCIFIX_CF_PCI_DEVICE, true, &err) < 0) {
+		/* A fixed chipset address: name the device that is in the way. */
+		size_t i;
+
+		for (i = 0; i < c->plan->ndevs; i++) {
+			struct pcifix_adev *o = c->plan->devs[i];
+			const char *chip = c->t->chipset == PCIFIX_CHIPSET_PIIX3 ? "PIIX3" : "ICH9";
+			char buf[32], *owner;
+
+			if (o == a || o->state != PCIFIX_A_PCI || o->addr.domain || o->addr.bus ||
+			    o->addr.slot != slot || o->addr.function != fn)
+				continue;
+			if (a && a->kind == PCIFIX_KIND_CONTROLLER)
+				owner = pcifix_xasprintf("the %s %s controller (index %lld)", chip,
+							 a->model ? a->model : a->type, a->index);
+			else if (a)
+				owner = pcifix_xasprintf("the primary %s", pcifix_kind_name(a->kind));
+			else
+				owner = pcifix_xasprintf("the %s chipset's %s", chip,
+							 fn == 0 ? "ISA/LPC bridge" :
+							 fn == 3 ? "SMBus/ACPI function" : "built-in function");
+			report(c, o, "pci-duplicate", pcifix_xasprintf(
+				"PCI address %s belongs to %s",
+				pcifix_pci_addr_fmt(&o->addr, buf, sizeof(buf)), owner));
+			free(owner);
+			free(err);
+			return -1;
+		}
 		if (a) {
 			report(c, a, "pci-duplicate", err);
 			return -1;
 		}
-		/* A built-in function of the chipset: name who is in the way. */
 		free(err);
-		{
-			size_t i;
-
-			for (i = 0; i < c->plan->ndevs; i++) {
-				struct pcifix_adev *o = c->plan->devs[i];
-				char buf[32];
-
-				if (o->state != PCIFIX_A_PCI || o->addr.domain || o->addr.bus ||
-				    o->addr.slot != slot || o->addr.function != fn)
-					continue;
-				report(c, o, "pci-duplicate", pcifix_xasprintf(
-					"PCI address %s belongs to the %s chipset (%s)",
-					pcifix_pci_addr_fmt(&o->addr, buf, sizeof(buf)),
-					c->t->chipset == PCIFIX_CHIPSET_PIIX3 ? "PIIX3" : "ICH9",
-					slot == 1 || slot == 0x1f ? (fn == 0 ? "ISA/LPC bridge" :
-								     fn == 3 ? "SMBus/ACPI" : "built-in")
-								  : "built-in"));
-				return -1;
-			}
-		}
 		pcifix_diag_add(c->diags, "pci-duplicate", c->file, 0,
 				"attempted double use of PCI address 0000:00:%02x.%x", slot, fn);
 		return -1;
@@ -1019,15 +1043,23 @@ chipset(struct ctx *c, struct pcifix_addrset *s)
 	return 0;
 }
 
-static bool
-has_pci_index(const struct pcifix_plan *plan, size_t idx)
+/* Which PCI controller indexes exist (0-255), for the dry run's last step. */
+static void
+pci_indexes(const struct pcifix_plan *plan, bool *have)
 {
-	return find_ctrl(plan, "pci", (long long)idx) != NULL;
+	size_t i;
+
+	memset(have, 0, 256 * sizeof(*have));
+	for (i = 0; i < plan->nctrls; i++)
+		if (is_pci_ctrl(plan->ctrls[i]) && plan->ctrls[i]->index >= 0 &&
+		    plan->ctrls[i]->index < 256)
+			have[plan->ctrls[i]->index] = true;
 }
 
 static int
 dry_run(struct ctx *c)
 {
+	bool have[256];
 	struct pcifix_addrset s;
 	size_t i;
 	int rc = -1;
@@ -1078,6 +1110,7 @@ dry_run(struct ctx *c)
 			break;
 		}
 	}
+	pci_indexes(c->plan, have);
 	/* Gaps in the indexes the file wrote: libvirt fills them silently. */
 	if (!c->relaxed) {
 		struct pcifix_buf gaps;
@@ -1086,7 +1119,7 @@ dry_run(struct ctx *c)
 
 		pcifix_buf_init(&gaps);
 		for (i = 1; i < (size_t)(c->max_idx > 0 ? c->max_idx : 0); i++)
-			if (!has_pci_index(c->plan, i)) {
+			if (!have[i]) {
 				pcifix_buf_printf(&gaps, "%s%zu", n ? ", " : "", i);
 				n++;
 			}
@@ -1107,7 +1140,7 @@ dry_run(struct ctx *c)
 		struct pcifix_pci_addr addr;
 		char *err;
 
-		if (has_pci_index(c->plan, i))
+		if (i < 256 && have[i])
 			continue;
 		a = add_controller(c, "pci", (long long)i, s.buses[i].model->model);
 		a->flags = s.buses[i].model->upstream;
@@ -1308,6 +1341,66 @@ fill_multifunction(struct pcifix_plan *plan)
 
 /* ---- entry ----------------------------------------------------------- */
 
+/* <target><node>N</node></target> must name a cell of <cpu><numa>. */
+static bool
+numa_node_ok(struct ctx *c, struct pcifix_adev *a)
+{
+	struct pcifix_node *node = pcifix_node_child(a->dev->target.node, "node"), *cpu, *numa, *cell;
+	unsigned long long want, id;
+	size_t ncells = 0;
+
+	if (node == NULL || node->text == NULL || pcifix_parse_uint(node->text, 65535, &want) < 0)
+		return true;
+	if (a->index == 0) {
+		report(c, a, "pci-controller", pcifix_xstrdup(
+			"the PCI controller with index=0 can't be associated with a NUMA node"));
+		return false;
+	}
+	cpu = pcifix_node_child(c->dom->doc->root, "cpu");
+	numa = cpu ? pcifix_node_child(cpu, "numa") : NULL;
+	for (cell = numa ? numa->first_child : NULL; cell; cell = cell->next) {
+		if (cell->in_namespace || strcmp(cell->name, "cell") != 0)
+			continue;
+		ncells++;
+		if (pcifix_parse_uint(pcifix_node_attr(cell, "id"), 65535, &id) == 0 && id == want)
+			return true;
+	}
+	report(c, a, "pci-controller", pcifix_xasprintf(
+		"%s with index %lld is configured for a NUMA node (%llu) not present in the "
+		"domain's <cpu><numa> array (%zu)", a->model, a->index, want, ncells));
+	return false;
+}
+
+/* IDE: only the PIIX3's single controller (index 0). */
+static int
+check_ide(struct ctx *c)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < c->plan->nctrls; i++) {
+		struct pcifix_adev *a = c->plan->ctrls[i];
+
+		if (!streq(a->type, "ide"))
+			continue;
+		if (c->t->chipset != PCIFIX_CHIPSET_PIIX3) {
+			report(c, a, "pci-controller", pcifix_xstrdup(
+				a->dev ? "IDE controllers are unsupported for this QEMU binary or "
+					 "machine type" :
+				"IDE disks need an IDE controller, which this machine type does "
+				"not have (use bus='sata' or 'scsi')"));
+			rc = -1;
+		} else if (a->index > 0) {
+			report(c, a, "pci-controller", pcifix_xasprintf(
+				"only a single IDE controller is supported for this machine type "
+				"(index %lld)%s", a->index, a->dev ? "" :
+				": an IDE disk names controller 1 or more"));
+			rc = -1;
+		}
+	}
+	return rc;
+}
+
 /* A written <target> value outside what libvirt accepts. */
 static bool
 target_out_of_range(struct ctx *c, struct pcifix_adev *a, const char *name, long long v,
@@ -1417,6 +1510,22 @@ check_controllers(struct ctx *c)
 				"q35"));
 			rc = -1;
 		}
+		if (a->model_name &&
+		    !(m->model_name && strcmp(a->model_name, m->model_name) == 0) &&
+		    !(m->alt_name && strcmp(a->model_name, m->alt_name) == 0) &&
+		    !(c->t->phbs && strcmp(m->model, "pci-root") == 0 &&
+		      strcmp(a->model_name, "spapr-pci-host-bridge") == 0)) {
+			report(c, a, "pci-controller", pcifix_xasprintf(
+				"<model name='%s'/> does not fit a %s controller (libvirt: "
+				"\"Option 'modelName' has invalid value\"); it takes %s%s%s",
+				a->model_name, m->model,
+				m->model_name ? m->model_name : "no model name",
+				m->alt_name ? " or " : "", m->alt_name ? m->alt_name : ""));
+			rc = -1;
+		}
+		if (a->dev && a->dev->target.node && !numa_node_ok(c, a)) {
+			rc = -1;
+		}
 		if (target_out_of_range(c, a, "chassisNr", a->chassis_nr, 1, 255) ||
 		    target_out_of_range(c, a, "chassis", a->chassis, 0, 255) ||
 		    target_out_of_range(c, a, "port", a->port, 0, 255) ||
@@ -1437,7 +1546,7 @@ plan_reset(struct pcifix_plan *plan)
 	free(plan->ctrls);
 	plan->devs = NULL;
 	plan->ctrls = NULL;
-	plan->ndevs = plan->cap = plan->nctrls = 0;
+	plan->ndevs = plan->cap = plan->nctrls = plan->ctrl_cap = 0;
 }
 
 static int
@@ -1450,7 +1559,8 @@ attempt(struct ctx *c)
 
 	for (i = 0; i < dom->ndevs; i++)
 		adev_from_device(c, &dom->devs[i]);
-	plan->ctrls = pcifix_xcalloc(plan->ndevs + 1, sizeof(*plan->ctrls));
+	plan->ctrl_cap = plan->ndevs + 1;
+	plan->ctrls = pcifix_xcalloc(plan->ctrl_cap, sizeof(*plan->ctrls));
 	for (i = 0; i < plan->ndevs; i++)
 		if (plan->devs[i]->kind == PCIFIX_KIND_CONTROLLER)
 			insert_controller(plan, plan->devs[i],
@@ -1459,6 +1569,8 @@ attempt(struct ctx *c)
 	if (check_controllers(c) < 0)
 		return -1;
 	add_implicit_devices(c);
+	if (check_ide(c) < 0)
+		return -1;
 	c->pcie_root = streq(c->t->root_model, "pcie-root");
 	c->max_idx = -1;
 	for (i = 0; i < plan->nctrls; i++)

@@ -70,6 +70,23 @@ hex(struct pcifix_buf *b, unsigned v, int digits)
 }
 
 static void
+dec(struct pcifix_buf *b, long long v)
+{
+	char tmp[24];
+	int n = 0;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		pcifix_buf_add(b, "-", 1);
+	while (n)
+		pcifix_buf_add(b, &tmp[--n], 1);
+}
+
+static void
 pci_addr_xml(struct pcifix_buf *b, const struct pcifix_adev *a)
 {
 	/* Hand-formatted: this runs once per device, printf dominated big files. */
@@ -98,16 +115,24 @@ target_xml(struct pcifix_buf *b, const struct pcifix_adev *a)
 		return;
 	if (a->target_index >= 0) {
 		/* A pseries PHB. */
-		pcifix_buf_printf(b, "<target index='%lld'/>", a->target_index);
+		pcifix_buf_puts(b, "<target index='");
+		dec(b, a->target_index);
+		pcifix_buf_puts(b, "'/>");
 		return;
 	}
 	switch (m->target) {
 	case PCIFIX_TARGET_CHASSIS_NR:
-		pcifix_buf_printf(b, "<target chassisNr='%lld'/>", a->chassis_nr);
+		pcifix_buf_puts(b, "<target chassisNr='");
+		dec(b, a->chassis_nr);
+		pcifix_buf_puts(b, "'/>");
 		break;
 	case PCIFIX_TARGET_CHASSIS_PORT:
 	case PCIFIX_TARGET_CHASSIS_SLOT:
-		pcifix_buf_printf(b, "<target chassis='%lld' port='0x%llx'/>", a->chassis, a->port);
+		pcifix_buf_puts(b, "<target chassis='");
+		dec(b, a->chassis);
+		pcifix_buf_puts(b, "' port='0x");
+		hex(b, (unsigned)a->port, 1);
+		pcifix_buf_puts(b, "'/>");
 		break;
 	case PCIFIX_TARGET_BUS_NR:
 		pcifix_buf_printf(b, "<target busNr='%lld'/>", a->bus_nr);
@@ -125,26 +150,37 @@ new_device_xml(const struct pcifix_adev *a)
 	bool has_addr = a->state == PCIFIX_A_PCI;
 
 	pcifix_buf_init(&b);
+	pcifix_buf_reserve(&b, 320);
 	switch (a->kind) {
 	case PCIFIX_KIND_CONTROLLER:
-		pcifix_buf_printf(&b, "<controller type='%s' index='%lld'", a->type, a->index);
-		if (a->model)
-			pcifix_buf_printf(&b, " model='%s'", a->model);
+		pcifix_buf_puts(&b, "<controller type='");
+		pcifix_buf_puts(&b, a->type);
+		pcifix_buf_puts(&b, "' index='");
+		dec(&b, a->index);
+		pcifix_buf_puts(&b, "'");
+		if (a->model) {
+			pcifix_buf_puts(&b, " model='");
+			pcifix_buf_puts(&b, a->model);
+			pcifix_buf_puts(&b, "'");
+		}
 		if (!has_addr && a->model_name == NULL) {
 			pcifix_buf_puts(&b, "/>");
 			return pcifix_buf_steal(&b);
 		}
 		pcifix_buf_puts(&b, ">");
-		if (a->model_name)
-			pcifix_buf_printf(&b, "\n\t<model name='%s'/>", a->model_name);
+		if (a->model_name) {
+			pcifix_buf_puts(&b, "\n\t<model name='");
+			pcifix_buf_puts(&b, a->model_name);
+			pcifix_buf_puts(&b, "'/>");
+		}
 		if (a->model_name || a->targets_added) {
-			struct pcifix_buf t;
+			size_t before = b.len;
 
-			pcifix_buf_init(&t);
-			target_xml(&t, a);
-			if (t.len)
-				pcifix_buf_printf(&b, "\n\t%s", t.data);
-			pcifix_buf_free(&t);
+			pcifix_buf_puts(&b, "\n\t");
+			target_xml(&b, a);
+			if (b.len == before + 2)
+				b.len = before;   /* no <target> for this model */
+			b.data[b.len] = '\0';
 		}
 		break;
 	case PCIFIX_KIND_MEMBALLOON:

@@ -242,10 +242,11 @@ check_partial_hostdevs(const struct pcifix_plan *plan, struct pcifix_adev **slot
 			f0 = bsearch(&kp, slots, nslots, sizeof(*slots), addr_cmp);
 			if (f0 != NULL)
 				continue;
+			pcifix_pci_addr_fmt(&h[k]->dev->host_addr, host, sizeof(host));
 			at(diags, plan, "partial-hostdev", h[k], pcifix_xasprintf(
-			   "part of host card %s is unassigned and this function sits in a guest "
-			   "slot without function 0: an x86 guest will not see it",
-			   pcifix_pci_addr_fmt(&h[k]->dev->host_addr, host, sizeof(host))));
+			   "host card %.12s has unassigned functions, and this one (%s) sits in "
+			   "guest slot %02x:%02x without function 0: an x86 guest will not see it",
+			   host, host, h[k]->addr.bus, h[k]->addr.slot));
 		}
 	}
 	free(h);
@@ -296,13 +297,21 @@ check_hotplug(const struct pcifix_plan *plan, struct pcifix_adev **v, size_t n,
 }
 
 void
-pcifix_check(const struct pcifix_plan *plan, const struct pcifix_opts *opts,
+pcifix_check(const struct pcifix_plan *plan, const struct pcifix_opts *opts, bool complete,
 	     struct pcifix_diags *diags, struct pcifix_edits *edits)
 {
-	struct pcifix_adev **v = pcifix_xcalloc(plan->ndevs + 1, sizeof(*v));
+	struct pcifix_adev **v;
 	size_t n = 0, i;
 
 	check_address_types(plan, opts, diags, edits);
+	/*
+	 * The rest needs every address the guest will have, and the machine's
+	 * chipset: not after a failed assignment, nor on a machine pcifix
+	 * does not know.
+	 */
+	if (!complete || (plan->target == NULL && !plan->ch))
+		return;
+	v = pcifix_xcalloc(plan->ndevs + 1, sizeof(*v));
 	for (i = 0; i < plan->ndevs; i++)
 		if (plan->devs[i]->state == PCIFIX_A_PCI)
 			v[n++] = plan->devs[i];

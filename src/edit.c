@@ -44,6 +44,7 @@ edit_new(struct pcifix_edits *e, size_t off, size_t del)
 	}
 	ed = &e->v[e->n];
 	memset(ed, 0, sizeof(*ed));
+	e->sorted = false;
 	ed->off = off;
 	ed->del = del;
 	ed->seq = e->n;
@@ -67,9 +68,18 @@ styled(const struct pcifix_doc *doc, struct pcifix_buf *out, const char *xml, co
 {
 	const char *p;
 	bool line_start = false;
+	size_t lines = 1;
+
+	/* One allocation: the text, plus a line end and indentation per line. */
+	for (p = xml; (p = strchr(p, '\n')) != NULL; p++)
+		lines++;
+	pcifix_buf_reserve(out, strlen(xml) + lines * (2 + (indent ? strlen(indent) : 0) +
+						   4 * strlen(doc->indent_unit)));
+	/* Quotes need rewriting only in a file that uses double quotes. */
+	const char *stops = doc->quote == '"' ? "\n\t'" : "\n\t";
 
 	for (p = xml; *p; p++) {
-		size_t run = strcspn(p, "\n\t'");
+		size_t run = strcspn(p, stops);
 
 		if (run > 0) {
 			/* Plain text: copy the whole run. */
@@ -330,11 +340,15 @@ pcifix_edits_sort(struct pcifix_edits *e)
 {
 	size_t i;
 
+	if (e->sorted)
+		goto check;
 	if (e->n > 1)
 		qsort(e->v, e->n, sizeof(*e->v), edit_cmp);
 	e->last_expanded = (size_t)-1;
 	for (i = 0; i < e->n; i++)
 		e->v[i].seq = i;
+	e->sorted = true;
+check:
 	for (i = 1; i < e->n; i++)
 		if (e->v[i - 1].off + e->v[i - 1].del > e->v[i].off)
 			return -1;

@@ -27,7 +27,7 @@ static const struct pcifix_pci_model pci_models[] = {
 	  .bus_flags = PCIFIX_CF_PCI_DEVICE | PCIFIX_CF_PCI_BRIDGE,
 	  .min_slot = 0, .max_slot = 31, .upstream = PCIFIX_CF_DMI_BRIDGE,
 	  .target = PCIFIX_TARGET_NONE },
-	{ .model = "pcie-root-port", .model_name = "pcie-root-port",
+	{ .model = "pcie-root-port", .model_name = "pcie-root-port", .alt_name = "ioh3420",
 	  .bus_flags = PCIFIX_CF_AUTOASSIGN | PCIFIX_CF_HOTPLUG | PCIFIX_CF_PCIE_DEVICE |
 		       PCIFIX_CF_SWITCH_UP | PCIFIX_CF_PCIE_TO_PCI_BRIDGE,
 	  .min_slot = 0, .max_slot = 0, .upstream = PCIFIX_CF_ROOT_PORT | PCIFIX_CF_AGGREGATE,

@@ -47,6 +47,8 @@ struct pcifix_buf {
 	size_t cap;
 };
 void pcifix_buf_init(struct pcifix_buf *b);
+/* Make room for `more` bytes at once (avoids repeated growth). */
+void pcifix_buf_reserve(struct pcifix_buf *b, size_t more);
 void pcifix_buf_add(struct pcifix_buf *b, const char *s, size_t n);
 void pcifix_buf_puts(struct pcifix_buf *b, const char *s);
 void pcifix_buf_printf(struct pcifix_buf *b, const char *fmt, ...)
@@ -405,6 +407,7 @@ enum pcifix_target_kind {
 struct pcifix_pci_model {
 	const char *model;           /* the controller's model= */
 	const char *model_name;      /* default <model name>, NULL for none */
+	const char *alt_name;        /* another <model name> libvirt accepts */
 	bool is_root;
 	unsigned bus_flags;          /* what its bus accepts */
 	unsigned min_slot, max_slot;
@@ -556,6 +559,7 @@ struct pcifix_plan {
 	size_t cap;
 	struct pcifix_adev **ctrls;      /* controllers in libvirt's list order */
 	size_t nctrls;
+	size_t ctrl_cap;
 	bool relaxed;                    /* libvirt would have failed; pcifix found a layout */
 	bool ch;                         /* Cloud Hypervisor: assigned by ch.c */
 };
@@ -582,7 +586,7 @@ int pcifix_assign_ch(const struct pcifix_domain *dom, const struct pcifix_opts *
 struct pcifix_opts;
 /* Lint the plan: address types, function 0, multifunction, partial hostdevs, hotplug. */
 void pcifix_check(const struct pcifix_plan *plan, const struct pcifix_opts *opts,
-		  struct pcifix_diags *diags, struct pcifix_edits *edits);
+		  bool complete, struct pcifix_diags *diags, struct pcifix_edits *edits);
 
 /* ---- augment.c: the plan as edits to the file ------------------------ */
 
@@ -606,6 +610,7 @@ struct pcifix_edits {
 	size_t n;
 	size_t cap;
 	size_t last_expanded;   /* index of the last expansion edit, a lookup hint */
+	bool sorted;            /* no edit added since the last sort */
 };
 
 void pcifix_edits_init(struct pcifix_edits *e, const struct pcifix_doc *doc);

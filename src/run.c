@@ -61,12 +61,14 @@ process(const char *file, char *bytes, size_t len, const struct pcifix_opts *opt
 	pcifix_edits_init(&edits, doc);
 	memset(&plan, 0, sizeof(plan));
 	if (dom->virt == PCIFIX_VIRT_CH) {
-		if (pcifix_assign_ch(dom, opts, &plan, diags) < 0)
+		if (pcifix_assign_ch(dom, opts, &plan, diags) < 0) {
+			pcifix_check(&plan, opts, false, diags, &edits);
 			goto out;
+		}
 		pcifix_augment(&plan, &edits);
 	} else if (pcifix_assign(dom, &plan, diags) < 0) {
-		/* The address rules still say what else is wrong. */
-		pcifix_check(&plan, opts, diags, &edits);
+		/* The address type rules still say what else is wrong. */
+		pcifix_check(&plan, opts, false, diags, &edits);
 		goto out;
 	}
 	if (plan.ch) {
@@ -103,7 +105,7 @@ process(const char *file, char *bytes, size_t len, const struct pcifix_opts *opt
 		}
 		pcifix_augment(&plan, &edits);
 	}
-	pcifix_check(&plan, opts, diags, &edits);
+	pcifix_check(&plan, opts, true, diags, &edits);
 
 	if (pcifix_edits_sort(&edits) < 0) {
 		pcifix_diag_add(diags, "internal-error", file, 0,
@@ -122,7 +124,16 @@ process(const char *file, char *bytes, size_t len, const struct pcifix_opts *opt
 		break;
 	case PCIFIX_MODE_PRINT:
 	case PCIFIX_MODE_IN_PLACE:
-		pcifix_buf_add(out, result, rlen);
+		if (out->len == 0) {
+			/* Hand the result over rather than copy it. */
+			free(out->data);
+			out->data = result;
+			out->len = rlen;
+			out->cap = rlen + 1;
+			result = NULL;
+		} else {
+			pcifix_buf_add(out, result, rlen);
+		}
 		break;
 	case PCIFIX_MODE_CHECK:
 		break;

@@ -118,6 +118,12 @@ buf_reserve(struct pcifix_buf *b, size_t more)
 }
 
 void
+pcifix_buf_reserve(struct pcifix_buf *b, size_t more)
+{
+	buf_reserve(b, more);
+}
+
+void
 pcifix_buf_add(struct pcifix_buf *b, const char *s, size_t n)
 {
 	buf_reserve(b, n);
