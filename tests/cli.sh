@@ -10,9 +10,14 @@
 # A file that pcifix must leave alone is a spelling (CRLF, BOM, ...) of
 # tests/data/dom-q35.xml, which is what libvirt itself wrote for a q35 guest:
 # every address assigned and every implicit device present, so there is
-# nothing to add to it, now or once address assignment exists.  Only the
-# man page's examples on data/ (marked below) depend on this milestone, in
-# which pcifix changes no file at all.
+# nothing to add to it (tests/golden-libvirt.sh proves it: libvirt's result
+# for it, dom-q35.libvirt.xml, is the file itself for PCI purposes).
+#
+# The man page's examples run on the domains in data/.  What they print is
+# pinned, and proven against real libvirt, by golden cases on copies of
+# those files (tests/data/man-*.xml, each with NAME.libvirt.xml); the checks
+# here make sure the copies are still the files in data/, and that the
+# commands of the examples print exactly those proven results.
 #
 # Environment, as for golden.sh:
 #   PCIFIX           the program (default ./src/pcifix, relative to the current directory)
@@ -537,34 +542,79 @@ end
 
 # ---- the man page's examples -------------------------------------------
 
-# This milestone: pcifix changes no file, so the documented CI lint passes
-# on data/ and the pre-define step leaves pc-basic.xml alone.  Once address
-# assignment exists these become "would change" / "rewritten" checks.
-begin man-example-check-data
-cd "$top_srcdir" || exit 1
-pcifix --check data/*.xml
-expect_rc 0
-expect_empty "$out"
-expect_empty "$err"
-pcifix --check --format=json data/*.xml
-expect_rc 0
-expect_empty "$out"
-expect_empty "$err"
+# golden NAME: tests/data/NAME.out, with the case's file name in it replaced
+# by FILE (the name the example uses), on stdout.
+golden() {
+	sed -e "s|$1\\.xml|$2|g" "$data/$1.out"
+}
+
+begin man-example-inputs-are-golden-cases
+for c in pc-basic:man-pc-basic q35-basic:man-q35-basic q35-basic:man-q35-basic-list \
+	legacy-partial:man-legacy-partial legacy-partial:man-legacy-partial-diff \
+	legacy-partial:man-legacy-partial-list legacy-partial:man-legacy-partial-list-json; do
+	f=${c%%:*} g=${c#*:}
+	if ! cmp -s "$top_srcdir/data/$f.xml" "$data/$g.xml"; then
+		note "data/$f.xml differs from tests/data/$g.xml: copy it there, then run"
+		note "  tests/golden-libvirt.sh --make $g and PCIFIX_REGENERATE=1 tests/golden.sh $g"
+	fi
+	[ -f "$data/$g.libvirt.xml" ] || note "tests/data/$g.libvirt.xml is missing: libvirt's result proves $g.out"
+done
 end
 
+# Pre-define step: the file gets libvirt's addresses, and then nothing is left to add.
 begin man-example-in-place
 cp "$top_srcdir/data/pc-basic.xml" web1.xml
 touch -d "$old" web1.xml
 before=$(ident web1.xml)
 pcifix -i web1.xml
 expect_rc 0
+expect_empty "$out"
 expect_empty "$err"
-expect_same "$top_srcdir/data/pc-basic.xml" web1.xml
-[ "$before" = "$(ident web1.xml)" ] || note "web1.xml was rewritten"
+expect_same "$data/man-pc-basic.out" web1.xml
+[ "$before" != "$(ident web1.xml)" ] || note "web1.xml was not rewritten"
+pcifix --check web1.xml
+expect_rc 0
+expect_empty "$out"
+expect_empty "$err"
+end
+
+# CI lint: every domain in data/ still lacks addresses, so each one is named.
+begin man-example-check-data
+cd "$top_srcdir" || exit 1
+pcifix --check data/*.xml
+expect_rc 1
+expect_empty "$out"
+for f in legacy-partial pc-basic q35-basic; do
+	expect_grep "^pcifix: data/$f\\.xml: error: pcifix would change this file \\[would-change\\]\$" "$err"
+	expect_grep "^pcifix: data/$f\\.xml: hint: run 'pcifix -i data/$f\\.xml' and review the result\$" "$err"
+done
+if grep ': error: ' "$err" | grep -v '\[would-change\]$' >"$t/other"; then
+	note "errors besides would-change:"
+	problems="$problems$(sed -e 's/^/    /' -e '10q' "$t/other")
+"
+fi
+pcifix --check --format=json data/*.xml
+expect_rc 1
+expect_empty "$out"
+for f in legacy-partial pc-basic q35-basic; do
+	expect_grep "^{\"file\":\"data/$f\\.xml\",\"line\":0,\"severity\":\"error\",\"rule\":\"would-change\"," "$err"
+done
+end
+
+# Migration: review the diff, apply it, and the file is complete.
+begin man-example-diff-then-in-place
 cp "$top_srcdir/data/legacy-partial.xml" db1.xml
 pcifix --diff db1.xml
 expect_rc 0
-expect_empty "$out"
+expect_empty "$err"
+golden man-legacy-partial-diff db1.xml >"$t/expected"
+expect_same "$t/expected" "$out"
+pcifix -i db1.xml
+expect_rc 0
+expect_empty "$err"
+expect_same "$data/man-legacy-partial.out" db1.xml
+pcifix --check db1.xml
+expect_rc 0
 expect_empty "$err"
 end
 
@@ -573,32 +623,31 @@ cd "$top_srcdir" || exit 1
 pcifix --list data/legacy-partial.xml
 expect_rc 0
 expect_empty "$err"
-cat >"$t/expected" <<'EOF'
-data/legacy-partial.xml: qemu x86_64, machine pc-i440fx-5.2 (pc)
-bus 0: pci-root index 0  (line 42)
-  00:01.2  controller usb 0 (piix3-uhci)  (line 39)
-  00:02.0  video (cirrus)  (line 68)
-  00:03.0  interface 52:54:00:c4:19:01 (virtio)  (line 43)
-  00:04.0  disk vda (virtio)  (line 27)
-  00:05.0  memballoon (virtio)  (line 72)
-without a PCI address:
-  disk vdb (virtio)  (line 34)
-  interface 52:54:00:c4:19:02 (virtio)  (line 50)
-  serial (isa-serial)  (line 55)
-  input mouse  (line 63)
-  input keyboard  (line 64)
-  rng (virtio)  (line 76)
-EOF
+golden man-legacy-partial-list data/legacy-partial.xml >"$t/expected"
 expect_same "$t/expected" "$out"
 stdin=data/legacy-partial.xml
 pcifix --list -
 expect_rc 0
-sed '1s|^data/legacy-partial\.xml:|<stdin>:|' "$t/expected" >"$t/expected-stdin"
+golden man-legacy-partial-list '<stdin>' >"$t/expected-stdin"
 expect_same "$t/expected-stdin" "$out"
 pcifix --list --format=json data/legacy-partial.xml
 expect_rc 0
 expect_lines 1 "$out"
-expect_grep '^{"file":"data/legacy-partial.xml",.*"buses":\[{"index":0,.*"devices":\[{.*"address":"0000:00:01.2"' "$out"
+golden man-legacy-partial-list-json data/legacy-partial.xml >"$t/expected-json"
+expect_same "$t/expected-json" "$out"
+pcifix --list data/q35-basic.xml
+expect_rc 0
+golden man-q35-basic-list data/q35-basic.xml >"$t/expected-q35"
+expect_same "$t/expected-q35" "$out"
+end
+
+# What libvirt wrote back for web1 has nothing left to add.
+begin man-example-check-libvirt-output
+stdin=$data/man-pc-basic.libvirt.xml
+pcifix --check -
+expect_rc 0
+expect_empty "$out"
+expect_empty "$err"
 end
 
 echo "cli: $passed passed, $failed failed"
