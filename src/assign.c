@@ -132,18 +132,19 @@ adev_from_device(struct ctx *c, struct pcifix_device *d)
 			a->model = c->t->default_scsi;
 		else if (streq(a->type, "pci") && a->model == NULL && a->index == 0)
 			a->model = c->t->root_model;
-		if (streq(a->type, "pci")) {
-			a->model_name = d->model_name;
-			a->chassis_nr = d->target.chassis_nr;
-			a->chassis = d->target.chassis;
-			a->port = d->target.port;
-			a->bus_nr = d->target.bus_nr;
-			a->target_index = d->target.index;
-			a->hotplug = d->target.hotplug != PCIFIX_TRI_OFF;
-		}
 		break;
 	default:
 		break;
+	}
+	if (d->kind == PCIFIX_KIND_CONTROLLER && streq(a->type, "pci")) {
+		/* What the file wrote; libvirt's defaults are filled in later. */
+		a->model_name = d->model_name;
+		a->chassis_nr = d->target.chassis_nr;
+		a->chassis = d->target.chassis;
+		a->port = d->target.port;
+		a->bus_nr = d->target.bus_nr;
+		a->target_index = d->target.index;
+		a->hotplug = d->target.hotplug != PCIFIX_TRI_OFF;
 	}
 }
 
@@ -617,7 +618,9 @@ static void
 report(struct ctx *c, const struct pcifix_adev *a, const char *rule, char *msg)
 {
 	char *desc = a->dev ? pcifix_device_describe(a->dev) : NULL;
-	unsigned line = a->dev ? (a->dev->addr.node && a->state == PCIFIX_A_PCI && a->from_file ?
+	/* Problems with an address point at the <address>, others at the element. */
+	bool about_address = strcmp(rule, "pci-address") == 0 || strcmp(rule, "pci-duplicate") == 0;
+	unsigned line = a->dev ? (about_address && a->dev->addr.node && a->from_file ?
 				  a->dev->addr.node->line : a->dev->line) : 0;
 
 	if (desc == NULL && a->kind == PCIFIX_KIND_CONTROLLER)

@@ -244,7 +244,7 @@ check_partial_hostdevs(const struct pcifix_plan *plan, struct pcifix_adev **slot
 				continue;
 			pcifix_pci_addr_fmt(&h[k]->dev->host_addr, host, sizeof(host));
 			at(diags, plan, "partial-hostdev", h[k], pcifix_xasprintf(
-			   "host card %.12s has unassigned functions, and this one (%s) sits in "
+			   "host card %.10s has unassigned functions, and this one (%s) sits in "
 			   "guest slot %02x:%02x without function 0: an x86 guest will not see it",
 			   host, host, h[k]->addr.bus, h[k]->addr.slot));
 		}

@@ -656,7 +656,10 @@ detect_style(struct pcifix_doc *doc)
 
 	size_t squote = 0, dquote = 0;
 
-	doc->eol = (nl && nl > doc->bytes && nl[-1] == '\r') ? "\r\n" : "\n";
+	if (nl)
+		doc->eol = nl > doc->bytes && nl[-1] == '\r' ? "\r\n" : "\n";
+	else
+		doc->eol = memchr(doc->bytes, '\r', doc->len) ? "\r" : "\n";
 	for (i = 0; i < doc->nnodes; i++) {
 		size_t j;
 
