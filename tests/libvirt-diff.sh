@@ -1,19 +1,31 @@
 #!/bin/sh
 # libvirt-diff.sh: differential test, pcifix against real libvirt.
 #
-# Generates LIBVIRT_DIFF_N random domains (tests/libvirt/gen.py, seed
-# LIBVIRT_DIFF_SEED), has libvirt define them (tests/libvirt/lv-assign), runs
-# $PCIFIX on every domain libvirt accepted, and checks for each one:
+# For every architecture in LIBVIRT_DIFF_ARCHES, generates random domains
+# (tests/libvirt/gen.py --arch, seed LIBVIRT_DIFF_SEED): x86_64 pc/q35,
+# aarch64 and riscv64 virt, ppc64 pseries.  libvirt defines them all
+# (tests/libvirt/lv-assign), $PCIFIX runs on every domain libvirt accepted,
+# and for each one:
 #   identical  compare.py(pcifix output, libvirt output) finds no difference
 #   complete   libvirt, given pcifix's output, moves and adds nothing:
 #              compare.py(pcifix output, libvirt of pcifix output) is clean
-# Passes only if both hold for every accepted domain.  Domains libvirt rejects
-# are counted and kept (LIBVIRT_DIFF_KEEP) for the linter, not failed on.
-# Skips (77) without python3 or a usable libvirt (lv-assign --check).
+# Passes only if both hold for every accepted domain of every architecture.
+# s390x (not in the default list) is checked differently: pcifix must leave
+# the file byte for byte as it is (identical), and libvirt must give no device
+# a PCI address (complete); the domains have virtio devices only.
+# Domains libvirt rejects are counted and kept (LIBVIRT_DIFF_KEEP) for the
+# linter, not failed on.  An architecture whose emulator is missing is skipped
+# with a note.  Skips (77) without python3 or a usable libvirt.
 #
 # Environment:
 #   PCIFIX              program under test (default ./src/pcifix)
-#   LIBVIRT_DIFF_N      number of domains (default 1000)
+#   LIBVIRT_DIFF_ARCHES architectures (default "x86_64 aarch64 riscv64 ppc64";
+#                       s390x may be added)
+#   LIBVIRT_DIFF_N      domains per architecture (default: 1000 for x86_64,
+#                       300 for the others)
+#   LIBVIRT_DIFF_N_X86_64, LIBVIRT_DIFF_N_AARCH64, LIBVIRT_DIFF_N_RISCV64,
+#   LIBVIRT_DIFF_N_PPC64, LIBVIRT_DIFF_N_S390X
+#                       the same for one architecture (wins over _N)
 #   LIBVIRT_DIFF_SEED   generator seed (default 1)
 #   LIBVIRT_DIFF_KEEP   directory: failing cases go to KEEP/fail (input/NAME.xml,
 #                       libvirt/NAME.out.xml, pcifix/NAME.xml, pcifix-libvirt/
@@ -23,6 +35,8 @@
 #   LIBVIRT_DIFF_JOBS   parallel pcifix/virsh processes (default: CPUs)
 #   LIBVIRT_DIFF_LEGACY fraction of legacy+additions domains (default 0.4)
 #   LIBVIRT_DIFF_TIMEOUT seconds one pcifix run may take (default 30)
+# Domain names: x86_64 ones are f-NNNNN (fresh) and l-NNNNN (legacy), the
+# others carry the architecture: aarch64-f-NNNNN, ppc64-l-NNNNN, ...
 
 LC_ALL=C
 export LC_ALL
@@ -31,7 +45,7 @@ lv=$here/libvirt/lv-assign
 gen=$here/libvirt/gen.py
 cmp=$here/libvirt/compare.py
 PCIFIX=${PCIFIX:-./src/pcifix}
-N=${LIBVIRT_DIFF_N:-1000}
+ARCHES=${LIBVIRT_DIFF_ARCHES:-x86_64 aarch64 riscv64 ppc64}
 SEED=${LIBVIRT_DIFF_SEED:-1}
 SHOW=${LIBVIRT_DIFF_SHOW:-50}
 JOBS=${LIBVIRT_DIFF_JOBS:-$(nproc 2>/dev/null || echo 2)}
@@ -44,11 +58,68 @@ me=libvirt-diff
 say() { printf '%s: %s\n' "$me" "$*"; }
 hard() { say "ERROR: $*"; exit 99; }
 
+emulator_of() {  # arch -> emulator path
+    case $1 in
+        x86_64) echo /usr/bin/qemu-system-x86_64 ;;
+        aarch64) echo /usr/bin/qemu-system-aarch64 ;;
+        riscv64) echo /usr/bin/qemu-system-riscv64 ;;
+        ppc64) echo /usr/bin/qemu-system-ppc64 ;;
+        s390x) echo /usr/bin/qemu-system-s390x ;;
+        *) return 1 ;;
+    esac
+}
+package_of() {  # arch -> Debian package with its emulator
+    case $1 in
+        x86_64) echo qemu-system-x86 ;;
+        aarch64) echo qemu-system-arm ;;
+        ppc64) echo qemu-system-ppc ;;
+        *) echo qemu-system-misc ;;
+    esac
+}
+count_of() {  # arch -> number of domains
+    u=$(echo "$1" | tr 'a-z' 'A-Z')
+    eval "c=\${LIBVIRT_DIFF_N_$u:-}"
+    if [ -n "$c" ]; then echo "$c"
+    elif [ -n "${LIBVIRT_DIFF_N:-}" ]; then echo "$LIBVIRT_DIFF_N"
+    elif [ "$1" = x86_64 ]; then echo 1000
+    else echo 300; fi
+}
+
 command -v python3 >/dev/null 2>&1 || { say "SKIP: python3 not found"; exit 77; }
-if ! "$lv" --check; then
-    say "SKIP: libvirt is not usable here (see above)"
-    exit 77
-fi
+use=
+for a in $ARCHES; do
+    emu=$(emulator_of "$a") || hard "unknown architecture '$a' in LIBVIRT_DIFF_ARCHES"
+    if [ -x "$emu" ]; then
+        use="$use $a"
+    else
+        say "note: skipping $a: $emu not found (Debian: apt-get install $(package_of "$a"))"
+    fi
+done
+[ -n "$use" ] || { say "SKIP: no emulator for any of: $ARCHES"; exit 77; }
+case " $use " in
+    *" x86_64 "*)
+        lvcheck=
+        if ! "$lv" --check; then
+            say "SKIP: libvirt is not usable here (see above)"
+            exit 77
+        fi ;;
+    *)  # lv-assign --check makes an x86_64 domain: a round trip of our own
+        lvcheck=${use# }; lvcheck=${lvcheck%% *}
+        d=$(mktemp -d "${TMPDIR:-/tmp}/libvirt-diff-check.XXXXXX") || hard "mktemp failed"
+        case $lvcheck in ppc64) m=pseries ;; s390x) m=s390-ccw-virtio ;; *) m=virt ;; esac
+        printf '%s\n' "<domain type='qemu'><name>libvirt-diff-check</name>" \
+            "<memory unit='MiB'>64</memory><os><type arch='$lvcheck' machine='$m'>hvm</type></os>" \
+            "<devices><emulator>$(emulator_of "$lvcheck")</emulator><interface type='user'>" \
+            "<model type='virtio'/></interface></devices></domain>" >"$d/check.xml"
+        if ! "$lv" "$d/check.xml" >"$d/out.xml" 2>"$d/err" ||
+                ! grep -q "<address type=" "$d/out.xml"; then
+            sed 's/^/  /' "$d/err"
+            rm -rf "$d"
+            say "SKIP: libvirt is not usable here (see above)"
+            exit 77
+        fi
+        rm -rf "$d" ;;
+esac
 case $PCIFIX in */*) ;; *) PCIFIX=$(command -v "$PCIFIX") ;; esac
 [ -x "$PCIFIX" ] || hard "PCIFIX=$PCIFIX is not executable"
 PCIFIX=$(cd "$(dirname "$PCIFIX")" && pwd)/$(basename "$PCIFIX")
@@ -60,36 +131,57 @@ t_start=$(date +%s)
 now() { echo $(( $(date +%s) - t_start )); }
 
 # ---- 1. generate, 2. libvirt on the inputs -------------------------------
-python3 "$gen" --seed "$SEED" -n "$N" --out "$work/in" --lv-assign "$lv" \
-    --legacy-fraction "$LEGACY" || hard "gen.py failed"
-say "generated $N domains (seed $SEED) in $(now) s"
+# every architecture into one directory (names differ), one lv-assign batch
+mkdir -p "$work/in"
+: >"$work/manifest"            # name arch flavour
+total=0
+for a in $use; do
+    n=$(count_of "$a")
+    [ "$n" -gt 0 ] 2>/dev/null || continue
+    t0=$(now)
+    python3 "$gen" --arch "$a" --seed "$SEED" -n "$n" --out "$work/gen-$a" --lv-assign "$lv" \
+        --legacy-fraction "$LEGACY" || hard "gen.py --arch $a failed"
+    mv "$work/gen-$a"/*.xml "$work/in/"
+    awk -F '\t' -v a="$a" '{ print $1, a, $2 }' "$work/gen-$a/MANIFEST.tsv" >>"$work/manifest"
+    say "generated $n $a domains (seed $SEED) in $(( $(now) - t0 )) s"
+    total=$((total + n))
+done
+N=$total
+[ "$N" -gt 0 ] || hard "no domains to test (LIBVIRT_DIFF_N=0?)"
 "$lv" --batch "$work/in" "$work/lv" 2>"$work/lv.log" || { cat "$work/lv.log"; hard "lv-assign failed"; }
 cat "$work/lv.log"
 
-: >"$work/accepted"
+# libvirt's first real error line for a rejected file (warnings come first)
+lverr() { grep '^error: ' "$1" | grep -v '^error: Failed to define' | head -n 1; }
+
+: >"$work/accepted"            # name arch flavour
 : >"$work/rejected"
-while IFS="$(printf '\t')" read -r name flavour machine ndev; do
+while read -r name arch flavour; do
     if [ -e "$work/lv/$name.out.xml" ]; then
-        echo "$name $flavour" >>"$work/accepted"
+        echo "$name $arch $flavour" >>"$work/accepted"
     else
-        echo "$name $flavour" >>"$work/rejected"
+        echo "$name $arch $flavour" >>"$work/rejected"
     fi
-done <"$work/in/MANIFEST.tsv"
+done <"$work/manifest"
 A=$(wc -l <"$work/accepted" | tr -d ' ')
 R=$(wc -l <"$work/rejected" | tr -d ' ')
 [ "$A" -gt 0 ] || hard "libvirt accepted none of the $N domains"
-for fl in $(cut -d' ' -f2 "$work/accepted" "$work/rejected" | sort -u); do
-    say "  $fl: $(grep -c " $fl\$" "$work/accepted") accepted, $(grep -c " $fl\$" "$work/rejected") rejected"
+for a in $use; do     # an emulator libvirt cannot use is an error, not a skip
+    grep -q " $a " "$work/accepted" || ! grep -q " $a " "$work/rejected" ||
+        hard "libvirt accepted no $a domain: $(lverr "$work/lv/$(grep -m1 " $a " "$work/rejected" | cut -d' ' -f1).err")"
+done
+cut -d' ' -f2,3 "$work/accepted" "$work/rejected" | awk '!s[$0]++' | while read -r a fl; do
+    say "  $a $fl: $(grep -c " $a $fl\$" "$work/accepted") accepted, $(grep -c " $a $fl\$" "$work/rejected") rejected"
 done
 if [ "$R" -gt 0 ]; then
     say "rejected by libvirt (for the linter; not a failure), by message:"
-    while read -r name fl; do
-        grep -v '^error: Failed to define domain' "$work/lv/$name.err" | head -n 1
+    while read -r name a fl; do
+        lverr "$work/lv/$name.err"
     done <"$work/rejected" | sed 's/[0-9][0-9a-fx:.]*/N/g' | sort | uniq -c | sort -rn |
         sed "s/^/$me:   /"
     if [ -n "$KEEP" ]; then
         mkdir -p "$KEEP/rejected"
-        while read -r name fl; do
+        while read -r name a fl; do
             cp "$work/in/$name.xml" "$work/lv/$name.err" "$KEEP/rejected/"
         done <"$work/rejected"
         say "rejected inputs kept in $KEEP/rejected"
@@ -132,15 +224,26 @@ fi
 # ---- 5. compare -----------------------------------------------------------
 tab=$(printf '\t')
 : >"$work/ident.lst"; : >"$work/compl.lst"; : >"$work/ins.lst"
-while read -r name fl; do
+: >"$work/s390.ident"; : >"$work/s390.compl"
+while read -r name a fl; do
     [ -e "$work/fix/$name.xml" ] || continue
-    echo "$name$tab$work/fix/$name.xml$tab$work/lv/$name.out.xml" >>"$work/ident.lst"
     echo "$name$tab$work/in/$name.xml$tab$work/fix/$name.xml" >>"$work/ins.lst"
+    if [ "$a" = s390x ]; then
+        # s390x: pcifix leaves the file alone, libvirt writes no PCI address
+        cmp -s "$work/in/$name.xml" "$work/fix/$name.xml" ||
+            echo "$name: pcifix changed an s390x domain" >>"$work/s390.ident"
+        ! grep -q "<address type=.pci" "$work/lv/$name.out.xml" ||
+            echo "$name: libvirt gave an s390x device a PCI address" >>"$work/s390.compl"
+        continue
+    fi
+    echo "$name$tab$work/fix/$name.xml$tab$work/lv/$name.out.xml" >>"$work/ident.lst"
     [ -e "$work/lv2/$name.out.xml" ] &&
         echo "$name$tab$work/fix/$name.xml$tab$work/lv2/$name.out.xml" >>"$work/compl.lst"
 done <"$work/accepted"
 python3 "$cmp" --labels pcifix,libvirt --batch "$work/ident.lst" >"$work/ident.diff"
 python3 "$cmp" --labels pcifix,libvirt-again --batch "$work/compl.lst" >"$work/compl.diff"
+cat "$work/s390.ident" >>"$work/ident.diff"
+cat "$work/s390.compl" >>"$work/compl.diff"
 python3 "$cmp" --inserted-only --batch "$work/ins.lst" >"$work/ins.diff"
 
 # one line per domain and check: the first difference and how many more
@@ -157,10 +260,11 @@ summarise() {  # diff-file -> "name: first (+k more)"
 }
 summarise "$work/ident.diff" >>"$work/fail.ident"
 summarise "$work/compl.diff" >>"$work/fail.compl"
-while read -r name fl; do        # libvirt rejected pcifix's output
+while read -r name a fl; do      # libvirt rejected pcifix's output
     [ -e "$work/fix/$name.xml" ] || continue
+    [ "$a" = s390x ] && continue
     [ -e "$work/lv2/$name.out.xml" ] && continue
-    echo "$name libvirt rejects pcifix's output: $(grep -v '^error: Failed to define' "$work/lv2/$name.err" | head -n 1)" >>"$work/fail.compl"
+    echo "$name libvirt rejects pcifix's output: $(lverr "$work/lv2/$name.err")" >>"$work/fail.compl"
 done <"$work/accepted"
 
 nfail_i=$(cut -d' ' -f1 "$work/fail.ident" | sort -u | wc -l | tr -d ' ')
@@ -203,13 +307,21 @@ if [ -n "$KEEP" ] && { [ -s "$work/fail.ident" ] || [ -s "$work/fail.compl" ]; }
     say "failing cases kept in $k: input/, libvirt/, pcifix/, pcifix-libvirt/ and NAME.diff"
 fi
 
-# per flavour: identical and complete among the accepted
-awk -v fi="$work/fail.ident" -v fc="$work/fail.compl" -v me="$me" '
-    BEGIN { while ((getline l < fi) > 0) { split(l, a, " "); bi[a[1]] = 1 }
-            while ((getline l < fc) > 0) { split(l, a, " "); bc[a[1]] = 1 } }
-    { n[$2]++; if (!($1 in bi)) x[$2]++; if (!($1 in bc)) y[$2]++; if (!($2 in seen)) { seen[$2] = 1; o[++k] = $2 } }
-    END { for (i = 1; i <= k; i++) { f = o[i]
-          printf "%s:   %s: identical %d/%d, complete %d/%d\n", me, f, x[f], n[f], y[f], n[f] } }
+# per architecture and flavour: identical and complete among the accepted
+awk -v fi="$work/fail.ident" -v fc="$work/fail.compl" -v rj="$work/rejected" -v me="$me" '
+    BEGIN { while ((getline l < fi) > 0) { split(l, w, " "); bi[w[1]] = 1 }
+            while ((getline l < fc) > 0) { split(l, w, " "); bc[w[1]] = 1 }
+            while ((getline l < rj) > 0) { split(l, w, " "); rja[w[2]]++ } }
+    { g = $2 " " $3; n[g]++; na[$2]++; if (!($1 in bi)) { x[g]++; xa[$2]++ }
+      if (!($1 in bc)) { y[g]++; ya[$2]++ }
+      if (!(g in seen)) { seen[g] = 1; o[++k] = g }
+      if (!($2 in seena)) { seena[$2] = 1; oa[++ka] = $2 } }
+    END { for (i = 1; i <= k; i++) { g = o[i]
+              printf "%s:   %s: identical %d/%d, complete %d/%d\n", me, g, x[g], n[g], y[g], n[g] }
+          for (i = 1; i <= ka; i++) { t = oa[i]
+              printf "%s: %s: %d domains (%d accepted by libvirt, %d rejected), identical %d/%d, complete %d/%d%s\n",
+                  me, t, na[t] + rja[t], na[t], rja[t], xa[t], na[t], ya[t], na[t],
+                  (xa[t] == na[t] && ya[t] == na[t]) ? "" : "  FAIL" } }
 ' "$work/accepted"
 nins=$(cut -d: -f1 "$work/ins.diff" | sort -u | wc -l | tr -d ' ')
 nfix=$(wc -l <"$work/ins.lst" | tr -d ' ')

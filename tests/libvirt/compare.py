@@ -28,8 +28,13 @@ Compared:
   the index, a missing root port's port is slot*8+function of its address
   (a downstream port's: the slot).  So pcifix need not rewrite lines the
   user wrote, and check "complete" (libvirt given pcifix's output) still
-  catches wrong guesses.  In both modes an unaliased USB controller without
-  model counts as piix3-uhci (libvirt's x86 default) for matching.
+  catches wrong guesses.  In both modes an unaliased device without a model
+  counts as having libvirt's default model for the domain's architecture and
+  machine (<os><type arch= machine=>) when it is matched: a USB controller
+  (piix3-uhci on x86, armv7l and riscv64, qemu-xhci on aarch64 virt and ppc64
+  pseries, none on s390x), a NIC (rtl8139 on x86 and pseries, virtio on virt and s390x), a
+  video (cirrus on x86, vga on pseries, virtio on virt and s390x); and on
+  pseries a pci-root's missing <model name> is spapr-pci-host-bridge.
 Ignored: everything else (MACs, defaults libvirt fills in, element order,
 devices without alias and without PCI address such as ps2 inputs and audio,
 non-PCI addresses like drive/usb/virtio-serial).
@@ -100,16 +105,56 @@ def fmt_addr(t):
     return s
 
 
-def kind_of(d):
+# libvirt 9.0's default models, checked against its output: USB controller,
+# NIC, video and SCSI controller (for reference) without a model, and the
+# <model name> of a pci-root
+X86_DEFAULTS = {'usb': 'piix3-uhci', 'nic': 'rtl8139', 'video': 'cirrus',
+                'scsi': 'lsilogic', 'pci-root': None}
+VIRT_DEFAULTS = {'usb': 'qemu-xhci', 'nic': 'virtio', 'video': 'virtio',
+                 'scsi': 'lsilogic', 'pci-root': None}
+TARGET_DEFAULTS = [  # (arch prefix, machine family or None for any, defaults)
+    ('x86_64', None, X86_DEFAULTS),
+    ('i686', None, X86_DEFAULTS),
+    ('aarch64', 'virt', VIRT_DEFAULTS),
+    ('armv7l', 'virt', dict(VIRT_DEFAULTS, usb='piix3-uhci')),
+    ('riscv64', 'virt', dict(VIRT_DEFAULTS, usb='piix3-uhci')),
+    ('ppc64', 'pseries', {'usb': 'qemu-xhci', 'nic': 'rtl8139', 'video': 'vga',
+                          'scsi': 'ibmvscsi', 'pci-root': 'spapr-pci-host-bridge'}),
+    ('s390x', None, {'usb': 'none', 'nic': 'virtio', 'video': 'virtio',
+                     'scsi': 'virtio-scsi', 'pci-root': None}),
+]
+
+
+def target_defaults(root):
+    """Default models for the domain's <os><type arch= machine=>; x86's when
+    the target is not one of these (no machine: the arch's default one)."""
+    t = root.find('os/type')
+    arch = (t.get('arch') if t is not None else None) or 'x86_64'
+    machine = (t.get('machine') if t is not None else None) or ''
+    for a, m, defs in TARGET_DEFAULTS:
+        if not arch.startswith(a):
+            continue
+        if m is None or machine == '' or machine == m or machine.startswith(m + '-'):
+            return defs
+    return X86_DEFAULTS
+
+
+def kind_of(d, defs=X86_DEFAULTS):
     """What an unaliased device is, for the implicit-device key."""
     if d.tag == 'controller':
         typ = d.get('type')
         model = d.get('model')
         if typ == 'usb' and model is None:
-            model = 'piix3-uhci'        # libvirt's default on x86
+            model = defs['usb']         # libvirt's default for this target
         return (typ, index_of(d.get('index')), model if typ == 'usb' else None)
     m = d.find('model')
-    for v in (d.get('model'), m.get('type') if m is not None else None, d.get('type'), d.get('bus')):
+    mt = m.get('type') if m is not None else None
+    if mt is None and d.get('model') is None:
+        if d.tag == 'interface':
+            mt = defs['nic']
+        elif d.tag == 'video':
+            mt = defs['video']
+    for v in (d.get('model'), mt, d.get('type'), d.get('bus')):
         if v:
             return (v,)
     return ()
@@ -136,12 +181,12 @@ MODEL_NAME = {
 }
 
 
-def fill_defaults(info, idx, addr):
+def fill_defaults(info, idx, addr, defs=X86_DEFAULTS):
     """Semantic mode: a value left out means what libvirt fills in for it
     (spec 5.4), so pcifix need not rewrite lines the user wrote."""
     m = info['model']
     if info['model name'] is None:
-        info['model name'] = MODEL_NAME.get(m)
+        info['model name'] = defs['pci-root'] if m == 'pci-root' else MODEL_NAME.get(m)
     if m == 'pci-bridge' and info['target chassisNr'] is None:
         info['target chassisNr'] = idx
     if m in ('pcie-root-port', 'pcie-switch-downstream-port'):
@@ -177,6 +222,7 @@ def effective_pci_indexes(devices):
 def load(path, strict=False):
     """-> (devices by key, pci controllers by index, problems)"""
     root = ET.parse(path).getroot()
+    defs = target_defaults(root)
     devs = {}
     pcictl = {}
     problems = []
@@ -191,10 +237,12 @@ def load(path, strict=False):
         name = al.get('name') if al is not None else None
         is_pcictl = d.tag == 'controller' and d.get('type') == 'pci'
         if name:
-            key = ('alias', name)
+            # a serial console is written twice, as <serial> and <console>,
+            # with the same alias: the <console> copy is dropped below
+            key = ('alias', name) if d.tag != 'console' else ('alias', name, 'console')
             desc = '%s %s' % (d.tag, name)
         else:
-            kind = kind_of(d)
+            kind = kind_of(d, defs)
             if id(d) in eff:
                 kind = (kind[0], eff[id(d)]) + kind[2:]
             k = (d.tag,) + kind
@@ -223,10 +271,15 @@ def load(path, strict=False):
                 info['target ' + a] = v if a == 'hotplug' else num(v)
             idx = dev.index
             if not strict:
-                fill_defaults(info, idx, dev.addr)
+                fill_defaults(info, idx, dev.addr, defs)
             if idx in pcictl:
                 problems.append('two pci controllers with index %s' % idx)
             pcictl[idx] = info
+    # libvirt writes serial[0] again as <console> (same alias and address)
+    for key in [k for k in devs if k[0] == 'alias' and len(k) == 3]:
+        ser = devs.get(key[:2])
+        if ser is not None and ser.tag == 'serial':
+            del devs[key]
     return devs, pcictl, problems
 
 

@@ -2,15 +2,40 @@
 """gen.py: seeded random libvirt domain XMLs for the differential test.
 
     gen.py --seed S -n N --out DIR [--lv-assign PATH] [--legacy-fraction F]
+           [--arch x86_64|aarch64|riscv64|ppc64|s390x] [--emulator PATH]
 
 Writes DIR/NAME.xml and DIR/MANIFEST.tsv (name, flavour, machine, devices).
-Every domain is x86_64, <domain type='qemu'>, machine pc / pc-i440fx-7.2 / q35 /
-pc-q35-7.2, with a fixed uuid and fixed MACs, and every device the generator
-writes carries a unique user alias <alias name='ua-N'/>, so that devices can be
-matched across outputs by identity.
+Every domain is <domain type='qemu'> with a fixed uuid and fixed MACs, and
+every device the generator writes carries a unique user alias
+<alias name='ua-N'/>, so that devices can be matched across outputs by
+identity.
+
+Architectures (--arch, default x86_64; the emulator is /usr/bin/qemu-system-ARCH):
+  x86_64   f-NNNNN, l-NNNNN: machine pc / pc-i440fx-7.2 / q35 / pc-q35-7.2.
+           The same seed and arguments give byte for byte the files they
+           gave before the other architectures were added.
+  aarch64  aarch64-f-NNNNN ...: machine virt / virt-7.2 / virt-6.2 (no ACPI,
+           no firmware needed to define).
+  riscv64  riscv64-f-NNNNN ...: machine virt.
+           On virt: virtio devices, conventional PCI ones (e1000, rtl8139,
+           ich6..., lsilogic, transitional virtio) that need a
+           pcie-to-pci-bridge, pcie-root-ports and pcie-to-pci-bridges the user
+           writes, PCI hostdevs, USB controllers (none, qemu-xhci, no model,
+           ...), <graphics> without <video>, consoles/channels, sometimes
+           user addresses on pcie-root and user root ports, and in 8% of the
+           domains one virtio device with <address type='virtio-mmio'/>.
+  ppc64    ppc64-f-NNNNN ...: machine pseries / pseries-7.2 / pseries-6.2:
+           extra pci-root PHBs (with and without <target index>, sometimes
+           with <model name>, index gaps), spapr-vlan NICs and ibmvscsi
+           (VIO bus), rtl8139 and virtio NICs, user addresses on PHB 0..N,
+           domains with more devices than a PHB holds, PCI hostdevs (source
+           buses 0x80-0xfe, so that no host has them: libvirt's IOMMU group
+           lookup for pseries isolation fails the same way everywhere).
+  s390x    s390x-f-NNNNN ...: s390-ccw-virtio, virtio devices only (ccw).
 
 Flavours:
-  fresh   f-NNNNN.xml  no addresses at all.
+  fresh   f-NNNNN.xml  no addresses at all (on virt and pseries some have
+                       user addresses, and virt ones virtio-mmio, see above).
   legacy  l-NNNNN.xml  a fresh domain is run through libvirt (--lv-assign,
                        batch mode); its addresses are copied back into the
                        input by alias (often with the controllers and implicit
@@ -20,7 +45,8 @@ Flavours:
                        use case.  Without --lv-assign only fresh domains are made.
 
 The same seed always gives the same files (for the same libvirt, for legacy).
-Only the standard library is used.
+Each architecture draws from its own random streams.  Only the standard
+library is used.
 """
 
 import argparse
@@ -115,8 +141,9 @@ def disk_name(prefix, n):
 
 
 class Dom:
-    def __init__(self, rnd, name, uuid, q35, machine):
+    def __init__(self, rnd, name, uuid, q35, machine, arch='x86_64'):
         self.r = rnd
+        self.arch = arch
         self.name = name
         self.uuid = uuid
         self.q35 = q35
@@ -138,6 +165,11 @@ class Dom:
         self.root_written = False
         self.compact = False
         self.quote = "'"
+        # other architectures (see "Other architectures" below)
+        self.pool = DEVICE_POOL
+        self.add_pci_ctrl = add_pci_ctrl
+        self.usb_model = Ellipsis   # Ellipsis: no USB controller written
+        self.phbs = []              # pseries: indexes of user-written PHBs
 
     def alias(self):
         self.alias_n += 1
@@ -161,14 +193,16 @@ class Dom:
                '  <uuid>%s</uuid>' % self.uuid,
                "  <memory unit='MiB'>512</memory>",
                '  <os>',
-               "    <type arch='x86_64' machine='%s'>hvm</type>" % self.machine,
-               '  </os>',
-               '  <features>',
-               '    <acpi/>',
-               '    <apic/>',
-               '  </features>',
-               '  <devices>',
-               '    <emulator>%s</emulator>' % EMULATOR]
+               "    <type arch='%s' machine='%s'>hvm</type>" % (self.arch, self.machine),
+               '  </os>']
+        if self.arch == 'x86_64':
+            # ACPI on aarch64 needs UEFI; pseries and riscv64 have none of these
+            out += ['  <features>',
+                    '    <acpi/>',
+                    '    <apic/>',
+                    '  </features>']
+        out += ['  <devices>',
+                '    <emulator>%s</emulator>' % EMULATOR]
         for d in self.devs:
             render(d, '    ', step, out, self.quote)
         out += ['  </devices>', '</domain>', '']
@@ -415,7 +449,7 @@ DEVICE_POOL = [  # (kind, weight, maker)
 
 
 def add_random_devices(d, k):
-    kinds = [p for p in DEVICE_POOL]
+    kinds = [p for p in d.pool]
     weights = [p[1] for p in kinds]
     added = 0
     tries = 0
@@ -423,7 +457,7 @@ def add_random_devices(d, k):
         tries += 1
         kind, _, maker = d.r.choices(kinds, weights)[0]
         if kind == 'pcictl':
-            add_pci_ctrl(d)
+            d.add_pci_ctrl(d)
             added += 1
             continue
         e = maker(d)
@@ -582,6 +616,474 @@ def new_domain(seed, i, name):
 
 
 # ---------------------------------------------------------------------------
+# Other architectures: aarch64 and riscv64 'virt', ppc64 'pseries'
+#
+# Their own device mix (what libvirt 9.0 accepts there), drawn from their own
+# random streams (the domain names carry the architecture), so the x86 output
+# above stays what it was.
+
+ARCHES = {
+    # arch: (emulator, name prefix, machines to pick from)
+    'x86_64': ('/usr/bin/qemu-system-x86_64', '', None),
+    'aarch64': ('/usr/bin/qemu-system-aarch64', 'aarch64-',
+                ['virt', 'virt', 'virt', 'virt-7.2', 'virt-6.2']),
+    'riscv64': ('/usr/bin/qemu-system-riscv64', 'riscv64-', ['virt']),
+    'ppc64': ('/usr/bin/qemu-system-ppc64', 'ppc64-',
+              ['pseries', 'pseries', 'pseries', 'pseries-7.2', 'pseries-6.2']),
+    # s390x: virtio devices only, which get ccw addresses (pcifix must leave
+    # these domains alone)
+    's390x': ('/usr/bin/qemu-system-s390x', 's390x-',
+              ['s390-ccw-virtio', 's390-ccw-virtio', 's390-ccw-virtio-7.2']),
+}
+
+
+def is_pseries(d):
+    return d.arch.startswith('ppc64')
+
+
+def usb_usable(d):
+    """Can a USB device be added?  virt has no default USB controller; pseries
+    adds qemu-xhci unless the user wrote one (model='none' disables USB)."""
+    if d.usb_model is Ellipsis:
+        return is_pseries(d)
+    return d.usb_model != 'none'
+
+
+def mk_hostdev_other(d):
+    # source buses 0x80-0xfe: far from real host devices, so that libvirt's
+    # IOMMU group lookup (pseries isolation groups) finds nothing on any host
+    r = d.r
+    while True:
+        a = (r.randrange(0x80, 0xff), r.randrange(0, 0x20), r.choice([0, 0, 0, 1]))
+        if a not in d.hostsrc:
+            break
+    d.hostsrc.add(a)
+    src = E('address', [('domain', '0x0000'), ('bus', '0x%02x' % a[0]),
+                        ('slot', '0x%02x' % a[1]), ('function', '0x%x' % a[2])])
+    return E('hostdev', [('mode', 'subsystem'), ('type', 'pci'), ('managed', 'yes')],
+             [E('source', [], [src])])
+
+
+def mk_iface_other(d):
+    if is_pseries(d):
+        ms = [None] * 3 + ['virtio'] * 5 + ['spapr-vlan'] * 3 + [
+            'rtl8139', 'e1000', 'virtio-transitional', 'virtio-non-transitional']
+    else:
+        ms = ['virtio'] * 6 + [None] * 2 + ['e1000', 'rtl8139', 'e1000e',
+                                            'virtio-transitional', 'virtio-non-transitional']
+    return mk_iface(d, model=d.r.choice(ms))
+
+
+def mk_input_other(d):
+    r = d.r
+    bus = r.choice(['virtio', 'virtio', 'virtio', 'usb'])
+    if bus == 'usb' and not usb_usable(d):
+        bus = 'virtio'
+    return E('input', [('type', r.choice(['tablet', 'keyboard', 'mouse'])), ('bus', bus)])
+
+
+def mk_scsi_ctrl_other(d):
+    if is_pseries(d):
+        ms = ['virtio-scsi', 'virtio-scsi', 'ibmvscsi', None, 'lsilogic']
+    else:
+        ms = ['virtio-scsi', 'virtio-scsi', 'lsilogic', None]
+    m = d.r.choice(ms)
+    attrs = [('type', 'scsi')]
+    if m:
+        attrs.append(('model', m))
+    return E('controller', attrs)
+
+
+def mk_console_other(d):
+    # a plain console is a serial one (pl011, 16550a or spapr-vty): not PCI.
+    # Only the first console may be one: then it stays the only console.
+    if d.count.get('serialconsole'):
+        return None
+    if not d.count.get('console') and d.r.random() < 0.3:
+        d.count['serialconsole'] = 1
+        return E('console', [('type', 'pty')])
+    return mk_console(d)
+
+
+def mk_bus_disk_other(d, bus):
+    if bus == 'scsi' or d.r.random() < 0.5:
+        return mk_bus_disk(d, bus)
+    return None
+
+
+def mk_pci_ctrl_virt(d, model=None, with_index=None):
+    """A user-written PCI controller on virt (pcie-root): mostly root ports and
+    pcie-to-pci-bridges; a pci-bridge only once a pcie-to-pci-bridge exists."""
+    r = d.r
+    if model is None:
+        model = r.choice(['pcie-root-port'] * 6 + ['pcie-to-pci-bridge'] * 2 + ['pci-bridge'])
+        if model == 'pci-bridge' and not d.count.get('pcibus_idx'):
+            model = 'pcie-root-port'    # it needs a bridge with a lower index
+    attrs = [('type', 'pci')]
+    if with_index is None:
+        with_index = r.random() < 0.7 or model == 'pci-bridge'
+    if with_index:
+        d.pci_index_max += 1 + r.choice([0, 0, 0, 1, 2])
+        attrs.append(('index', str(d.pci_index_max)))
+    else:
+        d.need_root = True
+    attrs.append(('model', model))
+    kids = []
+    if model == 'pcie-root-port' and r.random() < 0.15:
+        kids.append(E('target', [('hotplug', 'off')]))
+    if model == 'pcie-to-pci-bridge' and with_index:
+        d.count['pcibus_idx'] = 1
+    return E('controller', attrs, kids)
+
+
+def add_pci_ctrl_virt(d, **kw):
+    e = mk_pci_ctrl_virt(d, **kw)
+    d.add(e, 'pcictl')
+    if e.get('model') == 'pcie-to-pci-bridge' and d.r.random() < 0.92:
+        d.add(mk_pci_ctrl_virt(d, 'pcie-root-port', with_index=e.get('index') is not None), 'pcictl')
+
+
+def mk_phb(d, with_index=None):
+    """pseries: another PHB (pci-root), with or without <target index>."""
+    r = d.r
+    attrs = [('type', 'pci')]
+    if with_index is None:
+        with_index = r.random() < 0.85
+    if with_index:
+        d.pci_index_max += 1 + r.choice([0, 0, 0, 0, 1, 3])
+        attrs.append(('index', str(d.pci_index_max)))
+        d.phbs.append(d.pci_index_max)
+    else:
+        d.need_root = True
+    attrs.append(('model', 'pci-root'))
+    kids = []
+    x = r.random()
+    if x < 0.35:
+        kids.append(E('target', [('index', str(r.randint(1, 30)))]))
+    elif x < 0.45:
+        kids.append(E('model', [('name', 'spapr-pci-host-bridge')]))
+    return E('controller', attrs, kids)
+
+
+def add_pci_ctrl_pseries(d, with_index=None, model=None):
+    if model == 'pci-bridge' or (model is None and d.r.random() < 0.12):
+        attrs = [('type', 'pci')]
+        d.pci_index_max += 1
+        attrs += [('index', str(d.pci_index_max)), ('model', 'pci-bridge')]
+        d.add(E('controller', attrs), 'pcictl')
+        return
+    d.add(mk_phb(d, with_index), 'pcictl')
+
+
+VIRT_POOL = [  # (kind, weight, maker)
+    ('vdisk', 14, mk_virtio_disk),
+    ('sata', 2, lambda d: mk_bus_disk_other(d, 'sata')),
+    ('scsi', 4, lambda d: mk_bus_disk_other(d, 'scsi')),
+    ('iface', 14, mk_iface_other),
+    ('sound', 2, mk_sound),
+    ('rng', 3, mk_rng),
+    ('watchdog', 1, mk_watchdog),
+    ('input', 4, mk_input_other),
+    ('scsictl', 3, mk_scsi_ctrl_other),
+    ('vserial', 2, mk_vserial_ctrl),
+    ('console', 2, mk_console_other),
+    ('channel', 3, mk_channel),
+    ('pcictl', 4, None),
+    ('hostdev', 4, mk_hostdev_other),
+    ('fs', 2, mk_fs),
+    ('vsock', 1, mk_vsock),
+    ('shmem', 1, mk_shmem),
+    ('pciserial', 1, mk_pci_serial),
+]
+
+PSERIES_POOL = [
+    ('vdisk', 14, mk_virtio_disk),
+    ('sata', 1, lambda d: mk_bus_disk_other(d, 'sata')),
+    ('scsi', 5, lambda d: mk_bus_disk_other(d, 'scsi')),
+    ('iface', 14, mk_iface_other),
+    ('sound', 1, mk_sound),
+    ('rng', 3, mk_rng),
+    ('watchdog', 1, mk_watchdog),
+    ('input', 4, mk_input_other),
+    ('scsictl', 4, mk_scsi_ctrl_other),
+    ('vserial', 2, mk_vserial_ctrl),
+    ('console', 2, mk_console_other),
+    ('channel', 3, mk_channel),
+    ('pcictl', 3, None),
+    ('hostdev', 4, mk_hostdev_other),
+    ('fs', 2, mk_fs),
+    ('vsock', 1, mk_vsock),
+    ('shmem', 1, mk_shmem),
+    ('pciserial', 1, mk_pci_serial),
+]
+
+
+def mk_iface_s390(d):
+    return mk_iface(d, model=d.r.choice(['virtio', 'virtio', None]))
+
+
+def mk_scsi_ctrl_s390(d):
+    return E('controller', [('type', 'scsi')] + ([('model', 'virtio-scsi')] if d.r.random() < 0.6 else []))
+
+
+def mk_video_s390(d):
+    if d.count.get('video'):
+        return None
+    return E('video', [], [E('model', [('type', 'virtio')])])
+
+
+def mk_fs_plain(d):
+    d.fs += 1
+    return E('filesystem', [('type', 'mount'), ('accessmode', 'mapped')],
+             [E('source', [('dir', '/srv/share%d' % d.fs)]), E('target', [('dir', 'share%d' % d.fs)])])
+
+
+S390_POOL = [
+    ('vdisk', 14, lambda d: mk_virtio_disk(d, model='')),
+    ('scsi', 4, lambda d: mk_bus_disk(d, 'scsi')),
+    ('iface', 14, mk_iface_s390),
+    ('rng', 3, lambda d: E('rng', [('model', 'virtio')],
+                           [E('backend', [('model', 'random')], text='/dev/urandom')])),
+    ('input', 2, lambda d: E('input', [('type', d.r.choice(['tablet', 'keyboard', 'mouse'])),
+                                       ('bus', 'virtio')])),
+    ('scsictl', 3, mk_scsi_ctrl_s390),
+    ('vserial', 2, mk_vserial_ctrl),
+    ('console', 2, mk_console_other),
+    ('channel', 3, mk_channel),
+    ('fs', 2, mk_fs_plain),
+    ('vsock', 1, mk_vsock),
+    ('video', 1, mk_video_s390),
+]
+
+
+def new_domain_s390(d):
+    r = d.r
+    d.pool = S390_POOL
+    d.add_pci_ctrl = lambda d, **kw: None    # no PCI controllers here
+    if r.random() < 0.3:
+        d.add(E('controller', [('type', 'usb'), ('model', 'none')]), 'usb')
+    add_random_devices(d, int(r.triangular(0, 30, 6)))
+    x = r.random()
+    if x < 0.6:
+        d.add(mk_memballoon(d, 'virtio'), 'balloon')
+    elif x < 0.7:
+        d.add(mk_memballoon(d, 'none'), 'balloon')
+    if r.random() < 0.3:
+        shuffle_devices(d)
+    d.big = False
+    return d
+
+
+def add_usb_other(d):
+    r = d.r
+    x = r.random()
+
+    def ctl(model, index=None, kids=()):
+        attrs = [('type', 'usb')]
+        if index is not None:
+            attrs.append(('index', str(index)))
+        if model:
+            attrs.append(('model', model))
+        return d.add(E('controller', attrs, list(kids)), 'usb')
+
+    idx = 0 if r.random() < 0.6 else None
+    if x < 0.35:
+        return                          # virt: no USB; pseries: libvirt adds qemu-xhci
+    if x < 0.50:
+        ctl('none', idx)
+        d.usb_model = 'none'
+    elif x < 0.72:
+        ctl('qemu-xhci', idx)
+        d.usb_model = 'qemu-xhci'
+    elif x < 0.82:
+        ctl(None, idx)                  # qemu-xhci on aarch64/pseries, piix3-uhci on riscv64
+        d.usb_model = None
+    elif x < 0.97:
+        m = r.choice(['nec-xhci', 'piix3-uhci', 'pci-ohci', 'ehci', 'qemu-xhci'])
+        ctl(m, idx)
+        d.usb_model = m
+        if r.random() < 0.3:
+            ctl(r.choice(['qemu-xhci', 'nec-xhci', 'pci-ohci']), 1)
+    else:
+        ctl('ich9-ehci1', 0)
+        for m, sp in [('ich9-uhci1', 0), ('ich9-uhci2', 2), ('ich9-uhci3', 4)]:
+            ctl(m, 0, [E('master', [('startport', str(sp))])])
+        d.usb_model = 'ich9-ehci1'
+
+
+def add_video_other(d):
+    """Video, and sometimes <graphics> without <video> (libvirt then adds the
+    default video: virtio on virt, vga on pseries)."""
+    r = d.r
+
+    def vid(t, primary=False):
+        kids = [E('model', [('type', t)] + ([('primary', 'yes')] if primary else []))] if t else []
+        return d.add(E('video', [], kids), 'video')
+
+    # (on pseries <graphics> also brings USB keyboard and mouse)
+    if r.random() < 0.3 and not (is_pseries(d) and d.usb_model == 'none'):
+        d.add(E('graphics', [('type', 'vnc')]), 'graphics')
+    x = r.random()
+    if is_pseries(d):
+        allv, sec = ['vga', 'vga', 'virtio', 'bochs', None], ['virtio']
+    else:
+        allv, sec = ['virtio', 'virtio', 'virtio', 'vga', 'bochs', 'ramfb', None], ['virtio']
+    if x < 0.45:
+        return
+    if x < 0.52:
+        vid('none')
+    elif x < 0.9:
+        vid(r.choice(allv))
+    elif r.random() < 0.3:
+        vid(r.choice(sec))
+        vid(r.choice([v for v in allv if v]), primary=True)
+    else:
+        vid(r.choice(allv))
+        vid(r.choice(sec))
+
+
+def add_user_pci_controllers_other(d):
+    r = d.r
+    if is_pseries(d):
+        if r.random() < 0.35:
+            for _ in range(r.choice([1, 1, 1, 2, 2, 3, 5])):
+                add_pci_ctrl_pseries(d)
+    elif r.random() < 0.35:
+        for _ in range(r.randint(1, 6)):
+            add_pci_ctrl_virt(d)
+
+
+PCI_TAGS = ('disk', 'interface', 'rng', 'hostdev', 'sound', 'watchdog', 'shmem',
+            'video', 'memballoon', 'filesystem', 'vsock', 'input', 'serial', 'controller')
+
+
+def may_pin(e):
+    """Is e a device that takes a PCI address whatever the rest of the domain?"""
+    if e.tag not in PCI_TAGS or e.find('address') is not None:
+        return False
+    if e.tag == 'disk':
+        return e.find('target').get('bus') == 'virtio'
+    if e.tag == 'interface':
+        m = e.find('model')
+        return m is not None and m.get('type') != 'spapr-vlan'
+    if e.tag == 'video':
+        m = e.find('model')
+        return m is not None and m.get('type') not in ('none', 'ramfb')
+    if e.tag == 'memballoon':
+        return e.get('model') != 'none'
+    if e.tag == 'input':
+        return e.get('bus') == 'virtio'
+    if e.tag == 'serial':
+        return True
+    if e.tag == 'controller':
+        t, m = e.get('type'), e.get('model')
+        if t == 'scsi':
+            return m in ('virtio-scsi', 'lsilogic')
+        if t == 'usb':
+            return m not in (None, 'none', 'ich9-ehci1', 'ich9-uhci1', 'ich9-uhci2', 'ich9-uhci3')
+        return t == 'virtio-serial'
+    return True
+
+
+def pin_addresses(d):
+    """Give some devices user addresses: on pseries on PHB 0 and the user's
+    PHBs (slots 1-31); on virt on pcie-root (slots 1-31) and in slot 0 of the
+    root ports the user wrote with an index."""
+    r = d.r
+    if is_pseries(d):
+        spots = [(b, s) for b in [0] + d.phbs for s in range(1, 32)]
+    else:
+        ports = [int(e.get('index')) for e in d.devs
+                 if e.tag == 'controller' and e.get('model') == 'pcie-root-port' and e.get('index')]
+        spots = [(0, s) for s in range(1, 32)] + [(p, 0) for p in ports] * 3
+    cands = [e for e in d.devs if may_pin(e)]
+    if not cands:
+        return
+    r.shuffle(cands)
+    used = set()
+    for e in cands[:r.randint(1, min(len(cands), 8))]:
+        spot = r.choice(spots)
+        if spot in used:
+            continue
+        used.add(spot)
+        e.kids.insert(len(e.kids) - 1, E('address', [
+            ('type', 'pci'), ('domain', '0x0000'), ('bus', '0x%02x' % spot[0]),
+            ('slot', '0x%02x' % spot[1]), ('function', '0x0')]))
+
+
+def use_virtio_mmio(d):
+    """virt: one virtio device with a virtio-mmio address (libvirt then gives
+    every virtio device without an address one too)."""
+    cands = [e for e in d.devs
+             if (e.tag == 'disk' and e.find('target').get('bus') == 'virtio')
+             or (e.tag == 'interface' and e.find('model') is not None
+                 and e.find('model').get('type') == 'virtio')
+             or (e.tag == 'rng' and e.get('model') == 'virtio')]
+    if cands:
+        e = d.r.choice(cands)
+        e.kids.insert(len(e.kids) - 1, E('address', [('type', 'virtio-mmio')]))
+
+
+def ensure_root_other(d):
+    has_root = any(e.tag == 'controller' and e.get('type') == 'pci' and e.get('index') == '0'
+                   for e in d.devs)
+    if (d.need_root or d.r.random() < 0.05) and not has_root:
+        kids = []
+        if is_pseries(d) and d.r.random() < 0.5:
+            kids = [E('model', [('name', 'spapr-pci-host-bridge')]), E('target', [('index', '0')])]
+        root = E('controller', [('type', 'pci'), ('index', '0'),
+                                ('model', 'pci-root' if is_pseries(d) else 'pcie-root')], kids)
+        d.add(root, 'pciroot')
+        d.devs.insert(d.r.randrange(len(d.devs)), d.devs.pop())
+
+
+def new_domain_other(seed, i, name, arch):
+    r = random.Random('%s:%d:%s' % (seed, i, name))
+    machine = r.choice(ARCHES[arch][2])
+    uuid = '%08x-%04x-4%03x-8%03x-%012x' % (r.getrandbits(32), r.getrandbits(16),
+                                            r.getrandbits(12), r.getrandbits(12), i)
+    d = Dom(r, name, uuid, False, machine, arch)
+    d.compact = r.random() < 0.2
+    if arch == 's390x':
+        return new_domain_s390(d)
+    pseries = is_pseries(d)
+    d.pool = PSERIES_POOL if pseries else VIRT_POOL
+    d.add_pci_ctrl = add_pci_ctrl_pseries if pseries else add_pci_ctrl_virt
+    d.quote = "'" if r.random() < 0.85 else '"'
+    big = r.random() < 0.04
+    add_usb_other(d)
+    add_video_other(d)
+    add_user_pci_controllers_other(d)
+    if big:
+        for _ in range(r.randint(35, 130 if pseries else 110)):
+            if r.random() < 0.5:
+                d.add(mk_virtio_disk(d, model='virtio' if r.random() < 0.3 else None), 'vdisk')
+            else:
+                d.add(mk_iface(d, model=r.choice(['virtio', 'virtio', 'rtl8139' if pseries else 'e1000e'])),
+                      'iface')
+        add_random_devices(d, r.randint(0, 5))
+    else:
+        add_random_devices(d, int(r.triangular(0, 36, 6)))
+    add_balloon(d)
+    if r.random() < 0.3:
+        shuffle_devices(d)
+    mmio = not pseries and r.random() < 0.08
+    if mmio:
+        use_virtio_mmio(d)
+    elif r.random() < (0.3 if pseries else 0.12):
+        pin_addresses(d)
+    ensure_root_other(d)
+    d.big = big
+    return d
+
+
+def make_domain(seed, i, name, arch):
+    if arch == 'x86_64':
+        return new_domain(seed, i, name)
+    return new_domain_other(seed, i, name, arch)
+
+
+# ---------------------------------------------------------------------------
 # Legacy: copy libvirt's addresses back, drop some, add new devices
 
 def legacy_from(d, out_xml, tag):
@@ -645,10 +1147,10 @@ def legacy_from(d, out_xml, tag):
             d.count['balloon'] = 1
     # new devices, no addresses; new PCI controllers get explicit indexes
     n_new = r.choice([0, 1, 1, 2, 2, 3, 4, 6, 8])
-    kinds = [p for p in DEVICE_POOL if p[0] != 'pcictl']
+    kinds = [p for p in d.pool if p[0] != 'pcictl']
     for _ in range(n_new):
         if r.random() < 0.08:
-            add_pci_ctrl(d, with_index=True)
+            d.add_pci_ctrl(d, with_index=True)
             continue
         kind, _, maker = r.choices(kinds, [p[1] for p in kinds])[0]
         e = maker(d)
@@ -679,9 +1181,12 @@ def main():
     ap.add_argument('--out', required=True)
     ap.add_argument('--lv-assign', help='lv-assign path; enables the legacy flavour')
     ap.add_argument('--legacy-fraction', type=float, default=0.4)
-    ap.add_argument('--emulator', default=EMULATOR)
+    ap.add_argument('--arch', default='x86_64', choices=sorted(ARCHES),
+                    help='guest architecture (default x86_64)')
+    ap.add_argument('--emulator', help='default: /usr/bin/qemu-system-ARCH')
     a = ap.parse_args()
-    EMULATOR = a.emulator
+    EMULATOR = a.emulator or ARCHES[a.arch][0]
+    pre = ARCHES[a.arch][1]
     os.makedirs(a.out, exist_ok=True)
     n_leg = int(round(a.n * a.legacy_fraction)) if a.lv_assign else 0
     n_fresh = a.n - n_leg
@@ -693,8 +1198,8 @@ def main():
         manifest.append((name, flavour, d.machine, len(d.devs)))
 
     for i in range(n_fresh):
-        name = 'f-%05d' % i
-        d = new_domain(a.seed, i, name)
+        name = pre + 'f-%05d' % i
+        d = make_domain(a.seed, i, name, a.arch)
         write(name, d.xml(), 'fresh', d)
 
     if n_leg:
@@ -711,8 +1216,8 @@ def main():
                 os.makedirs(bdir)
                 doms = {}
                 for i in todo:
-                    bname = 'b-%05d-%d' % (i, attempt[i])
-                    d = new_domain(a.seed, i, bname)
+                    bname = pre + 'b-%05d-%d' % (i, attempt[i])
+                    d = make_domain(a.seed, i, bname, a.arch)
                     attempt[i] += 1
                     doms[i] = d
                     with open(os.path.join(bdir, bname + '.xml'), 'w') as f:
@@ -724,12 +1229,12 @@ def main():
                         with open(p) as f:
                             bases[i] = (d, f.read())
             for i in range(n_leg):
-                name = 'l-%05d' % i
+                name = pre + 'l-%05d' % i
                 if i in bases:
                     d, out = bases[i]
                     write(name, legacy_from(d, out, name), 'legacy', d)
                 else:       # no accepted base after retries: a fresh one instead
-                    d = new_domain(a.seed, i, name)
+                    d = make_domain(a.seed, i, name, a.arch)
                     write(name, d.xml(), 'legacy-nobase', d)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -738,7 +1243,6 @@ def main():
         for row in manifest:
             f.write('%s\t%s\t%s\t%d\n' % row)
     return 0
-
 
 if __name__ == '__main__':
     sys.exit(main())

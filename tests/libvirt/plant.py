@@ -17,12 +17,20 @@ Mutations that compare.py must report as a difference:
   drop-implicit  remove an unaliased device that has a PCI address
 Mutations compare.py must NOT report (same meaning):
   reorder        reverse the device list and write numbers in decimal
-  strip-defaults remove <model name> and the default chassis/port values from
-                 PCI controllers (equal unless compare.py --strict)
+  strip-defaults remove <model name> and the chassis/port values that are the
+                 defaults from PCI controllers (equal unless compare.py --strict)
+  strip-models   remove the model of unaliased USB controllers, NICs and videos
+                 where it is libvirt's default for the domain's architecture
+                 and machine (compare.target_defaults)
 """
 
+import os
 import sys
 import xml.etree.ElementTree as ET
+
+sys.dont_write_bytecode = True   # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import compare  # noqa: E402  (for the per-target default models)
 
 
 def pci_devices(devs):
@@ -125,10 +133,38 @@ def main(argv):
                 what = name(d)
             t = d.find('target')
             if t is not None:
+                # only values that are the defaults (a saved config may
+                # keep a port its controller's new address would not give)
+                idx = d.get('index')
+                a = d.find('address')
+                dflt = {'chassis': idx, 'chassisNr': idx}
+                if a is not None and a.get('type') == 'pci':
+                    slot, fn = int(a.get('slot'), 16), int(a.get('function'), 16)
+                    if d.get('model') == 'pcie-root-port':
+                        dflt['port'] = slot * 8 + fn
+                    elif d.get('model') == 'pcie-switch-downstream-port':
+                        dflt['port'] = slot
                 for k in ('chassis', 'chassisNr', 'port'):
-                    t.attrib.pop(k, None)
+                    v = t.get(k)
+                    if v is not None and dflt.get(k) is not None and \
+                            compare.strtoul(v) == int(dflt[k]):
+                        del t.attrib[k]
                 if not t.attrib:
                     d.remove(t)
+    elif mut == 'strip-models':
+        defs = compare.target_defaults(tree.getroot())
+        for d in devs:
+            if d.find('alias') is not None:
+                continue
+            if d.tag == 'controller' and d.get('type') == 'usb' and \
+                    d.get('model') is not None and d.get('model') == defs['usb']:
+                del d.attrib['model']
+                what = name(d)
+            elif d.tag in ('interface', 'video'):
+                m = d.find('model')
+                if m is not None and m.get('type') == defs['nic' if d.tag == 'interface' else 'video']:
+                    del m.attrib['type']
+                    what = name(d)
     else:
         print('plant.py: unknown mutation %s' % mut, file=sys.stderr)
         return 2

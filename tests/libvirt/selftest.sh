@@ -1,11 +1,14 @@
 #!/bin/sh
 # selftest.sh: check the differential harness itself, without pcifix.
 #
-# On a few generated domains (fresh and legacy) that libvirt accepts:
+# On a few generated domains (fresh and legacy, x86_64 and every other
+# architecture whose emulator is installed) that libvirt accepts:
 #   * compare.py(libvirt output, itself) and (libvirt output, libvirt run
 #     again on that output) report no difference;
 #   * a reordered copy with decimal numbers, and (semantic mode) a copy without
 #     the PCI controller values libvirt fills in by default, compare equal;
+#   * a copy without the default models of unaliased USB controllers, NICs and
+#     videos (per architecture and machine) compares equal;
 #   * every planted change (plant.py: slot, function, bus, dropped address,
 #     renamed alias, multifunction, dropped or changed PCI controller, chassis,
 #     dropped implicit device) is reported, and the input without addresses
@@ -13,14 +16,18 @@
 #   * compare.py --inserted-only accepts inserted lines and catches a change.
 # Exit 0 pass, 1 fail, 77 skip (no python3 or no usable libvirt), 99 error.
 #
-# Environment: SELFTEST_N (domains, default 12), SELFTEST_SEED (default 7).
+# Environment: SELFTEST_N (x86_64 domains, default 12), SELFTEST_N_OTHER
+# (domains per other architecture, default 6), SELFTEST_SEED (default 7),
+# SELFTEST_ARCHES (default "x86_64 aarch64 riscv64 ppc64").
 
 LC_ALL=C
 export LC_ALL
 here=$(cd "$(dirname "$0")" && pwd)
 lv=$here/lv-assign
 N=${SELFTEST_N:-12}
+N_OTHER=${SELFTEST_N_OTHER:-6}
 SEED=${SELFTEST_SEED:-7}
+ARCHES=${SELFTEST_ARCHES:-x86_64 aarch64 riscv64 ppc64}
 me=libvirt-selftest
 
 say() { printf '%s: %s\n' "$me" "$*"; }
@@ -31,8 +38,15 @@ w=$(mktemp -d "${TMPDIR:-/tmp}/libvirt-selftest.XXXXXX") || exit 99
 trap 'rm -rf "$w"' EXIT
 trap 'exit 130' INT TERM
 
-python3 "$here/gen.py" --seed "$SEED" -n "$N" --legacy-fraction 0.5 \
-    --out "$w/in" --lv-assign "$lv" || { say "ERROR: gen.py failed"; exit 99; }
+mkdir "$w/in"
+for a in $ARCHES; do
+    case $a in x86_64) n=$N ;; *) n=$N_OTHER ;; esac
+    emu=/usr/bin/qemu-system-$a
+    if [ ! -x "$emu" ]; then say "note: skipping $a: $emu not found"; continue; fi
+    python3 "$here/gen.py" --arch "$a" --seed "$SEED" -n "$n" --legacy-fraction 0.5 \
+        --out "$w/gen-$a" --lv-assign "$lv" || { say "ERROR: gen.py --arch $a failed"; exit 99; }
+    mv "$w/gen-$a"/*.xml "$w/in/"
+done
 "$lv" --batch "$w/in" "$w/out" 2>/dev/null || { say "ERROR: lv-assign failed"; exit 99; }
 mkdir "$w/again"
 for f in "$w"/out/*.out.xml; do
@@ -79,6 +93,10 @@ for f in sorted(os.listdir(os.path.join(w, 'again'))):
     mutate('reorder', o, t + '.reorder.xml')
     d = compare.compare(o, t + '.reorder.xml')
     check(not d, '%s: reordered copy differs: %s' % (b, d[:3]))
+    if mutate('strip-models', o, t + '.models.xml')[0] == 0:
+        planted['strip-models'] = planted.get('strip-models', 0) + 1
+        d = compare.compare(o, t + '.models.xml')
+        check(not d, '%s: copy without default models differs: %s' % (b, d[:3]))
     if mutate('strip-defaults', o, t + '.strip.xml')[0] == 0:
         d = compare.compare(o, t + '.strip.xml')
         check(not d, '%s: copy without defaults differs: %s' % (b, d[:3]))
