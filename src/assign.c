@@ -562,8 +562,8 @@ virtio_mmio_switch(struct ctx *c)
 			virtio = a->model && strncmp(a->model, "virtio", 6) == 0;
 			break;
 		case PCIFIX_KIND_CONTROLLER:
-			virtio = streq(a->type, "virtio-serial") ||
-				 (streq(a->type, "scsi") && streq(a->model, "virtio-scsi"));
+			/* Every SCSI controller, whatever its model, as libvirt does. */
+			virtio = streq(a->type, "virtio-serial") || streq(a->type, "scsi");
 			break;
 		case PCIFIX_KIND_HOSTDEV:
 			virtio = streq(a->type, "scsi_host");
@@ -601,12 +601,6 @@ compute_flags(struct ctx *c)
 		if (a->kind == PCIFIX_KIND_HOSTDEV && a->dev &&
 		    a->dev->addr.type == PCIFIX_ADDR_UNASSIGNED)
 			a->state = PCIFIX_A_OTHER;
-		/* pseries puts these on its VIO bus, not on PCI. */
-		if (c->t->spapr_vio &&
-		    ((a->kind == PCIFIX_KIND_CONTROLLER && streq(a->type, "scsi") &&
-		      streq(a->model, "ibmvscsi")) ||
-		     (a->kind == PCIFIX_KIND_INTERFACE && streq(a->model, "spapr-vlan"))))
-			a->flags = 0;
 	}
 	if (c->t->virtio_mmio)
 		virtio_mmio_switch(c);
@@ -635,6 +629,8 @@ report(struct ctx *c, const struct pcifix_adev *a, const char *rule, char *msg)
 static const struct pcifix_pci_model *
 default_bus_model(const struct ctx *c)
 {
+	if (c->t->phbs)
+		return pcifix_pci_model_find("pci-root");
 	return pcifix_pci_model_find(c->pcie_root ? "pcie-root-port" : "pci-bridge");
 }
 
@@ -1148,6 +1144,8 @@ dry_run(struct ctx *c)
 		a = add_controller(c, "pci", (long long)i, s.buses[i].model->model);
 		a->flags = s.buses[i].model->upstream;
 		cls_add(c, PCIFIX_KIND_CONTROLLER, a);
+		if (a->flags == 0)
+			continue;   /* a new PHB: a root, it plugs into nothing */
 		if (pcifix_addrset_reserve_next(&s, a->flags, -1, &addr, &err) < 0) {
 			if (!c->relaxed) {
 				free(err);
@@ -1208,11 +1206,20 @@ phb_values(struct ctx *c, struct pcifix_adev *a)
 	}
 	if (a->target_index >= 0)
 		return 0;
+	/*
+	 * Taken are the indexes of PHBs that already carry the PHB model name:
+	 * those before this one in the list (filled in already), and later
+	 * ones whose name the file wrote.  That is what libvirt looks at.
+	 */
 	for (t = a->index == 0 ? 0 : 1; t <= 30; t++) {
 		bool used = false;
 
-		for (j = 0; j < c->plan->nctrls && !used; j++)
-			used = is_pci_ctrl(c->plan->ctrls[j]) && c->plan->ctrls[j]->target_index == t;
+		for (j = 0; j < c->plan->nctrls && !used; j++) {
+			const struct pcifix_adev *o = c->plan->ctrls[j];
+
+			used = o != a && is_pci_ctrl(o) && o->target_index == t &&
+			       streq(o->model_name, "spapr-pci-host-bridge");
+		}
 		if (!used || a->index == 0)
 			break;
 	}

@@ -499,7 +499,6 @@ struct pcifix_target {
 	bool expansion_slot;             /* dry run keeps a slot for a future bridge */
 	bool spare_root_port;            /* dry run adds an empty root port for hotplug */
 	bool phbs;                       /* pseries: every pci-root is a PHB, growth adds PHBs */
-	bool spapr_vio;                  /* pseries: ibmvscsi, spapr-vlan go on the VIO bus */
 	bool virtio_mmio;                /* ARM/RISC-V virt: one virtio-mmio address switches all */
 };
 

@@ -72,7 +72,7 @@ static const struct pcifix_target targets[] = {
 		.root_model = "pcie-root",
 		.default_nic = "virtio",
 		.default_video = "virtio",
-		.default_usb = "qemu-xhci",
+		.default_usb = "piix3-uhci",
 		.default_scsi = "lsilogic",
 		.spare_root_port = true,
 		.virtio_mmio = true,
@@ -103,7 +103,6 @@ static const struct pcifix_target targets[] = {
 		.default_scsi = "ibmvscsi",
 		.expansion_slot = true,
 		.phbs = true,
-		.spapr_vio = true,
 	},
 };
 
@@ -143,6 +142,7 @@ static const struct flag_rule flag_rules[] = {
 	{ PCIFIX_KIND_INTERFACE, "e1000e", F_PCIE, 0 },
 	{ PCIFIX_KIND_INTERFACE, "igb", F_PCIE, 0 },
 	{ PCIFIX_KIND_INTERFACE, "usb-net", F_NONE, 0 },
+	{ PCIFIX_KIND_INTERFACE, "spapr-vlan", F_NONE, 0 },   /* the spapr-vio bus */
 	{ PCIFIX_KIND_INTERFACE, NULL, F_PCI, 0 },
 	{ PCIFIX_KIND_SOUND, "es1370", F_PCI, 0 },
 	{ PCIFIX_KIND_SOUND, "ac97", F_PCI, 0 },
@@ -197,6 +197,7 @@ static const struct ctrl_rule ctrl_rules[] = {
 	{ "scsi", "virtio-scsi", F_VIRTIO },
 	{ "scsi", "virtio-non-transitional", F_VIRTIO },
 	{ "scsi", "ncr53c90", F_NONE },
+	{ "scsi", "ibmvscsi", F_NONE },      /* the spapr-vio bus */
 	{ "scsi", NULL, F_PCI },
 	{ "virtio-serial", "virtio-transitional", F_PCI },
 	{ "virtio-serial", NULL, F_VIRTIO },

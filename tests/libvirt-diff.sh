@@ -200,7 +200,11 @@ cat >"$work/run-pcifix" <<'EOF'
 to=$1 pcifix=$2 in=$3 ok=$4 raw=$5
 shift 5
 for name in "$@"; do
-    $to "$pcifix" "$in/$name.xml" >"$ok/$name.xml" 2>"$raw/$name.stderr"
+    # The guest-side lint errors (a slot without function 0, multifunction
+    # off) are pcifix's own rules, tested in libvirt-lint.sh; libvirt accepts
+    # such domains, so here they must not stop pcifix from writing them.
+    $to "$pcifix" -W no-function-zero -W no-function-zero-pseries \
+        -W no-multifunction-off "$in/$name.xml" >"$ok/$name.xml" 2>"$raw/$name.stderr"
     rc=$?
     if [ $rc != 0 ]; then
         [ $rc = 124 ] && [ -n "$to" ] && echo "timed out (${to#timeout }s)" >>"$raw/$name.stderr"
