@@ -62,6 +62,7 @@ adev_new(struct pcifix_plan *plan)
 	plan->devs[plan->ndevs++] = a;
 	a->index = -1;
 	a->chassis_nr = a->chassis = a->port = a->bus_nr = a->target_index = -1;
+	a->zpci_uid = a->zpci_fid = -1;
 	a->hotplug = true;
 	return a;
 }
@@ -110,6 +111,8 @@ adev_from_device(struct ctx *c, struct pcifix_device *d)
 			a->multi = d->addr.multifunction;
 			a->from_file = true;
 		}
+		a->zpci_uid = d->addr.zpci_uid;
+		a->zpci_fid = d->addr.zpci_fid;
 		break;
 	default:
 		a->state = PCIFIX_A_OTHER;
@@ -389,7 +392,8 @@ add_implicit_devices(struct ctx *c)
 		add_controller(c, "usb", 0, t->implicit_usb);
 	if (t->implicit_sata)
 		maybe_add_controller(c, "sata", 0, NULL);
-	maybe_add_controller(c, "pci", 0, t->root_model);
+	if (!t->ccw)   /* s390x: only when a device takes PCI (see ccw_devices) */
+		maybe_add_controller(c, "pci", 0, t->root_model);
 	for (i = 0; i < plan->ndevs; i++) {
 		balloon |= plan->devs[i]->kind == PCIFIX_KIND_MEMBALLOON;
 		video |= plan->devs[i]->kind == PCIFIX_KIND_VIDEO;
@@ -605,6 +609,35 @@ compute_flags(struct ctx *c)
 	if (c->t->virtio_mmio)
 		virtio_mmio_switch(c);
 }
+
+/*
+ * s390x: virtio devices use ccw unless they ask for PCI with an
+ * <address type='pci'/>; the others (PCI hostdevs, e1000, ...) can only be
+ * PCI (zPCI).  libvirt adds the root bus for them.  Returns whether any
+ * device takes PCI.
+ */
+static bool
+ccw_devices(struct ctx *c)
+{
+	struct pcifix_plan *plan = c->plan;
+	bool pci = false;
+	size_t i;
+
+	for (i = 0; i < plan->ndevs; i++) {
+		struct pcifix_adev *a = plan->devs[i];
+
+		if (a->state == PCIFIX_A_WANTED && a->flags &&
+		    (a->dev == NULL || a->dev->addr.type == PCIFIX_ADDR_ABSENT) &&
+		    pcifix_device_is_virtio(a->kind, a->type, a->model, a->bus))
+			a->state = PCIFIX_A_OTHER;   /* libvirt gives it a ccw address */
+		pci |= a->flags && a->state != PCIFIX_A_OTHER;
+		pci |= a->state == PCIFIX_A_PCI;
+	}
+	if (pci && find_ctrl(plan, "pci", 0) == NULL)
+		add_controller(c, "pci", 0, c->t->root_model);
+	return pci;
+}
+
 
 /* ---- the passes ------------------------------------------------------ */
 
@@ -1191,6 +1224,74 @@ out:
 	return rc;
 }
 
+static int
+ll_cmp(const void *pa, const void *pb)
+{
+	long long a = *(const long long *)pa, b = *(const long long *)pb;
+
+	return a < b ? -1 : a > b;
+}
+
+/* zPCI uid (1-0xffff) and fid, unique, the lowest free, as libvirt gives them. */
+static int
+assign_zpci(struct ctx *c)
+{
+	struct pcifix_plan *plan = c->plan;
+	unsigned char *uids = pcifix_xcalloc(0x10000, 1);
+	long long next_uid = 1, next_fid = 0, *fids = pcifix_xcalloc(plan->ndevs + 1, sizeof(*fids));
+	size_t k, i, pass, nfids = 0, nf = 0;
+	int rc = 0;
+
+	/* What the file wrote is taken first. */
+	for (i = 0; i < plan->ndevs; i++) {
+		struct pcifix_adev *a = plan->devs[i];
+
+		if (a->state == PCIFIX_A_PCI && a->zpci_uid > 0)
+			uids[a->zpci_uid] = 1;
+		if (a->state == PCIFIX_A_PCI && a->zpci_fid >= 0)
+			fids[nfids++] = a->zpci_fid;
+	}
+	qsort(fids, nfids, sizeof(*fids), ll_cmp);
+	/* Then, in libvirt's device order, written addresses before new ones. */
+	for (pass = 0; pass < 2; pass++)
+		for (k = 0; k < sizeof(collect_order) / sizeof(collect_order[0]); k++)
+			for (i = 0; i < c->ncls[collect_order[k]]; i++) {
+				struct pcifix_adev *a = c->cls[collect_order[k]][i];
+
+				if (a->state != PCIFIX_A_PCI || a->flags == 0 ||
+				    (pass == 0) != a->from_file)
+					continue;
+				if (a->zpci_uid < 0) {
+					while (next_uid <= 0xffff && uids[next_uid])
+						next_uid++;
+					if (next_uid > 0xffff) {
+						report(c, a, "pci-capacity",
+						       pcifix_xstrdup("no free zPCI uid left"));
+						rc = -1;
+						goto out;
+					}
+					a->zpci_uid = next_uid;
+					uids[next_uid] = 1;
+					a->zpci_added |= 1;
+				}
+				if (a->zpci_fid < 0) {
+					/* Skip the written fids (sorted): no rescans. */
+					while (nf < nfids && fids[nf] < next_fid)
+						nf++;
+					while (nf < nfids && fids[nf] == next_fid) {
+						next_fid++;
+						nf++;
+					}
+					a->zpci_fid = next_fid++;
+					a->zpci_added |= 2;
+				}
+			}
+out:
+	free(uids);
+	free(fids);
+	return rc;
+}
+
 /* ---- values ---------------------------------------------------------- */
 
 /* pseries: a PHB's target index, the lowest one (1-30) no PHB uses yet. */
@@ -1587,6 +1688,10 @@ attempt(struct ctx *c)
 		if (is_pci_ctrl(plan->ctrls[i]) && plan->ctrls[i]->index > c->max_idx)
 			c->max_idx = (int)plan->ctrls[i]->index;
 	compute_flags(c);
+	if (c->t->ccw && !ccw_devices(c)) {
+		plan->no_pci = true;   /* every device uses ccw: nothing to do */
+		return 0;
+	}
 	build_classes(c);
 	r = dry_run(c);
 	if (r == 0)
@@ -1595,6 +1700,8 @@ attempt(struct ctx *c)
 		r = fill_controller_values(c);
 	if (r == 0)
 		fill_multifunction(plan);
+	if (r == 0 && c->t->ccw)
+		r = assign_zpci(c);
 	return r;
 }
 

@@ -86,6 +86,17 @@ dec(struct pcifix_buf *b, long long v)
 		pcifix_buf_add(b, &tmp[--n], 1);
 }
 
+/* s390x: <zpci uid='0x0001' fid='0x00000000'/>, as libvirt writes it. */
+static void
+zpci_xml(struct pcifix_buf *b, const struct pcifix_adev *a)
+{
+	pcifix_buf_puts(b, "<zpci uid='0x");
+	hex(b, (unsigned)a->zpci_uid, 4);
+	pcifix_buf_puts(b, "' fid='0x");
+	hex(b, (unsigned)a->zpci_fid, 8);
+	pcifix_buf_puts(b, "'/>");
+}
+
 static void
 pci_addr_xml(struct pcifix_buf *b, const struct pcifix_adev *a)
 {
@@ -103,7 +114,13 @@ pci_addr_xml(struct pcifix_buf *b, const struct pcifix_adev *a)
 		pcifix_buf_puts(b, " multifunction='on'");
 	else if (a->multi == PCIFIX_TRI_OFF)
 		pcifix_buf_puts(b, " multifunction='off'");
-	pcifix_buf_puts(b, "/>");
+	if (a->zpci_uid < 0) {
+		pcifix_buf_puts(b, "/>");
+		return;
+	}
+	pcifix_buf_puts(b, ">\n\t");
+	zpci_xml(b, a);
+	pcifix_buf_puts(b, "\n</address>");
 }
 
 static void
@@ -387,6 +404,32 @@ pcifix_augment(const struct pcifix_plan *plan, struct pcifix_edits *e)
 			pcifix_edit_set_attr(e, an, "multifunction", "on");
 			changes++;
 		}
+		if (a->zpci_added && a->dev->addr.zpci == NULL) {
+			struct pcifix_buf z;
+
+			pcifix_buf_init(&z);
+			zpci_xml(&z, a);
+			pcifix_edit_append_child(e, an, z.data);
+			pcifix_buf_free(&z);
+			changes++;
+		} else if (a->zpci_added) {
+			struct pcifix_buf z;
+
+			pcifix_buf_init(&z);
+			if (a->zpci_added & 1) {
+				pcifix_buf_puts(&z, "0x");
+				hex(&z, (unsigned)a->zpci_uid, 4);
+				pcifix_edit_set_attr(e, a->dev->addr.zpci, "uid", z.data);
+			}
+			if (a->zpci_added & 2) {
+				z.len = 0;
+				pcifix_buf_puts(&z, "0x");
+				hex(&z, (unsigned)a->zpci_fid, 8);
+				pcifix_edit_set_attr(e, a->dev->addr.zpci, "fid", z.data);
+			}
+			pcifix_buf_free(&z);
+			changes++;
+		}
 		if (a->bus_moved) {
 			snprintf(buf, sizeof(buf), "0x%02x", a->addr.bus);
 			pcifix_edit_set_attr(e, an, "bus", buf);
@@ -415,8 +458,9 @@ pcifix_augment(const struct pcifix_plan *plan, struct pcifix_edits *e)
 			const struct pcifix_adev *a = plan->devs[i];
 			char *x;
 
+			/* Only what takes a PCI address (s390x's ccw balloon does not). */
 			if (a->dev || a->phantom || a->kind == PCIFIX_KIND_CONTROLLER ||
-			    a->kind != canonical[k])
+			    a->kind != canonical[k] || a->state != PCIFIX_A_PCI)
 				continue;
 			x = new_device_xml(a);
 			insert_device(e, dom, anchor, a->kind, x, &no_devices);

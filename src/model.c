@@ -371,8 +371,14 @@ parse_address(struct build *b, struct pcifix_node *n, struct pcifix_address *a)
 	for (i = 0; i < sizeof(addr_types) / sizeof(addr_types[0]); i++)
 		if (strcmp(addr_types[i].name, type) == 0)
 			a->type = addr_types[i].type;
-	if (a->type == PCIFIX_ADDR_PCI)
+	a->zpci_uid = a->zpci_fid = -1;
+	if (a->type == PCIFIX_ADDR_PCI) {
+		a->zpci = pcifix_node_child(n, "zpci");
+		if (a->zpci && (number_attr(b, a->zpci, "uid", 0xffff, -1, &a->zpci_uid) < 0 ||
+				number_attr(b, a->zpci, "fid", 0xffffffff, -1, &a->zpci_fid) < 0))
+			return -1;
 		return parse_pci_address(b, n, a, true);
+	}
 	return 0;
 }
 

@@ -296,6 +296,9 @@ struct pcifix_address {
 	enum pcifix_tristate multifunction;
 	bool empty;              /* pci with domain, bus and slot all 0: "assign me" */
 	struct pcifix_node *node;            /* the <address> element, or NULL */
+	long long zpci_uid;      /* s390x <zpci uid fid/>; -1 when not written */
+	long long zpci_fid;
+	struct pcifix_node *zpci;            /* the <zpci> element, or NULL */
 };
 
 /* <target> values of a PCI controller; -1 where not written. */
@@ -500,10 +503,13 @@ struct pcifix_target {
 	bool spare_root_port;            /* dry run adds an empty root port for hotplug */
 	bool phbs;                       /* pseries: every pci-root is a PHB, growth adds PHBs */
 	bool virtio_mmio;                /* ARM/RISC-V virt: one virtio-mmio address switches all */
+	bool ccw;                        /* s390x: virtio devices use ccw unless they ask for PCI */
 };
 
 /* The family's description, or NULL when pcifix does not assign for it. */
 const struct pcifix_target *pcifix_target_find(const struct pcifix_domain *dom);
+bool pcifix_device_is_virtio(enum pcifix_kind kind, const char *type, const char *model,
+			     const char *bus);
 /* libvirt's connect flags for a device; 0: it takes no PCI address. */
 unsigned pcifix_device_flags(enum pcifix_kind kind, const char *type, const char *model,
 			     const char *bus, bool pcie_root);
@@ -540,6 +546,8 @@ struct pcifix_adev {
 	unsigned targets_added;          /* which of them pcifix fills (bits below) */
 	bool hotplug;                    /* <target hotplug='off'/> not written */
 	bool phantom;                    /* holds a slot but is not written (CHV's console) */
+	long long zpci_uid, zpci_fid;    /* s390x; -1: none */
+	unsigned zpci_added;             /* 1: uid, 2: fid filled in by pcifix */
 };
 
 enum {
@@ -561,6 +569,7 @@ struct pcifix_plan {
 	size_t ctrl_cap;
 	bool relaxed;                    /* libvirt would have failed; pcifix found a layout */
 	bool ch;                         /* Cloud Hypervisor: assigned by ch.c */
+	bool no_pci;                     /* s390x: every device uses ccw */
 };
 
 /*

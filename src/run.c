@@ -73,10 +73,10 @@ process(const char *file, char *bytes, size_t len, const struct pcifix_opts *opt
 	}
 	if (plan.ch) {
 		/* Done above. */
-	} else if (plan.target == NULL && dom->family == PCIFIX_FAMILY_S390_CCW) {
+	} else if (plan.no_pci) {
 		pcifix_diag_add(diags, "not-assigned", file, 0,
-				"s390x guests use ccw addresses, not PCI: nothing to assign "
-				"(zPCI devices with a written PCI address are kept as they are)");
+				"s390x: every device uses a ccw address, none asks for PCI "
+				"(zPCI): nothing to assign");
 	} else if (plan.target == NULL) {
 		pcifix_diag_add(diags, "not-assigned", file, 0,
 				"pcifix does not assign PCI addresses for %s domains on %s "

@@ -104,6 +104,19 @@ static const struct pcifix_target targets[] = {
 		.expansion_slot = true,
 		.phbs = true,
 	},
+	{
+		/* Virtio devices use ccw; PCI (zPCI) only where a device asks or must. */
+		.family = PCIFIX_FAMILY_S390_CCW,
+		.arch = "s390x",
+		.root_model = "pci-root",
+		.implicit_memballoon = true,
+		.default_nic = "virtio",
+		.default_video = "virtio",
+		.default_usb = "none",
+		.default_scsi = "virtio-scsi",
+		.expansion_slot = true,
+		.ccw = true,
+	},
 };
 
 const struct pcifix_target *
@@ -222,6 +235,36 @@ static bool
 model_is(const char *rule, const char *model)
 {
 	return rule == NULL || (model != NULL && strcmp(rule, model) == 0);
+}
+
+/* Whether the device is a virtio one (on s390x it then uses ccw, not PCI). */
+bool
+pcifix_device_is_virtio(enum pcifix_kind kind, const char *type, const char *model,
+			const char *bus)
+{
+	size_t i;
+
+	switch (kind) {
+	case PCIFIX_KIND_CONTROLLER:
+		for (i = 0; i < sizeof(ctrl_rules) / sizeof(ctrl_rules[0]); i++)
+			if (type && strcmp(ctrl_rules[i].type, type) == 0 &&
+			    model_is(ctrl_rules[i].model, model))
+				return ctrl_rules[i].set == F_VIRTIO;
+		return false;
+	case PCIFIX_KIND_DISK:
+	case PCIFIX_KIND_INPUT:
+		if (bus == NULL || strcmp(bus, "virtio") != 0)
+			return false;
+		break;
+	case PCIFIX_KIND_HOSTDEV:
+		return type && strcmp(type, "scsi_host") == 0;
+	default:
+		break;
+	}
+	for (i = 0; i < sizeof(flag_rules) / sizeof(flag_rules[0]); i++)
+		if (flag_rules[i].kind == kind && model_is(flag_rules[i].model, model))
+			return flag_rules[i].set == F_VIRTIO;
+	return false;
 }
 
 unsigned
