@@ -63,6 +63,7 @@ adev_new(struct pcifix_plan *plan)
 	a->index = -1;
 	a->chassis_nr = a->chassis = a->port = a->bus_nr = a->target_index = -1;
 	a->zpci_uid = a->zpci_fid = -1;
+	a->want_segment = -1;
 	a->hotplug = true;
 	return a;
 }

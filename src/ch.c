@@ -126,6 +126,34 @@ boot_disk(const struct pcifix_domain *dom)
 	return first;
 }
 
+/* The lowest free slot of one segment. */
+static int
+place_on_segment(struct pcifix_addrset *s, unsigned seg, struct pcifix_pci_addr *addr,
+		 char **err)
+{
+	unsigned slot;
+
+	*err = NULL;
+	if (seg >= s->nbuses) {
+		*err = pcifix_xasprintf("segment %u is beyond the %zu PCI segment%s configured "
+					"(--pci-segments)", seg, s->nbuses, s->nbuses == 1 ? "" : "s");
+		return -1;
+	}
+	for (slot = s->buses[seg].min_slot; slot <= s->buses[seg].max_slot; slot++) {
+		char *e;
+
+		memset(addr, 0, sizeof(*addr));
+		addr->domain = seg;
+		addr->slot = slot;
+		if (pcifix_addrset_reserve(s, addr, PCIFIX_CF_PCI_DEVICE | PCIFIX_CF_AUTOASSIGN, false,
+					   &e) == 0)
+			return 0;
+		free(e);
+	}
+	*err = pcifix_xasprintf("no free slot left on PCI segment %u", seg);
+	return -1;
+}
+
 int
 pcifix_assign_ch(const struct pcifix_domain *dom, const struct pcifix_opts *opts,
 		 struct pcifix_plan *plan, struct pcifix_diags *diags)
@@ -176,6 +204,14 @@ pcifix_assign_ch(const struct pcifix_domain *dom, const struct pcifix_opts *opts
 		if (d->addr.type == PCIFIX_ADDR_ABSENT || (d->addr.type == PCIFIX_ADDR_PCI &&
 							   d->addr.empty && d->addr.pci.domain == 0)) {
 			a->state = PCIFIX_A_WANTED;
+			continue;
+		}
+		/* <address type='pci' domain='N'/>: any free slot, but on segment N. */
+		if (d->addr.type == PCIFIX_ADDR_PCI && d->addr.pci.bus == 0 && d->addr.pci.slot == 0 &&
+		    d->addr.pci.function == 0 && !opts->ch_slot0 &&
+		    pcifix_node_attr(d->addr.node, "slot") == NULL) {
+			a->state = PCIFIX_A_WANTED;
+			a->want_segment = d->addr.pci.domain;
 			continue;
 		}
 		if (d->addr.type != PCIFIX_ADDR_PCI)
@@ -232,7 +268,14 @@ pcifix_assign_ch(const struct pcifix_domain *dom, const struct pcifix_opts *opts
 			if (a->dev == NULL || a->state != PCIFIX_A_WANTED ||
 			    group_of(a->dev) != order[k])
 				continue;
-			if (pcifix_addrset_reserve_next(&s, flags, -1, &addr, &err) < 0) {
+			if (a->want_segment >= 0) {
+				if (place_on_segment(&s, (unsigned)a->want_segment, &addr, &err) < 0) {
+					report(diags, file, (size_t)a->want_segment >= s.nbuses ?
+					       "ch-address" : "ch-capacity", a->dev, err);
+					rc = -1;
+					goto out;
+				}
+			} else if (pcifix_addrset_reserve_next(&s, flags, -1, &addr, &err) < 0) {
 				report(diags, file, "ch-capacity", a->dev, err);
 				rc = -1;
 				goto out;

@@ -75,7 +75,8 @@ static const struct pcifix_rule rule_table[] = {
 		     "without function 0" },
 	{ .id = "hotplug-capacity", .severity = PCIFIX_SEVERITY_WARNING,
 	  .class = PCIFIX_CLASS_PROBLEM,
-	  .summary = "q35: no empty hotpluggable root port is left for virsh attach-device" },
+	  .summary = "q35 and virt: no empty hotpluggable root port is left for virsh "
+		     "attach-device" },
 	{ .id = "ch-controller", .severity = PCIFIX_SEVERITY_ERROR, .required = true,
 	  .class = PCIFIX_CLASS_PROBLEM,
 	  .summary = "Cloud Hypervisor: a <controller type='pci'>; CHV has none" },
@@ -109,6 +110,18 @@ pcifix_rules(size_t *n)
 {
 	*n = sizeof(rule_table) / sizeof(rule_table[0]);
 	return rule_table;
+}
+
+bool
+pcifix_rule_on(const struct pcifix_lint *lint, const char *id)
+{
+	int k = pcifix_rule_index(id);
+
+	if (k < 0)
+		return false;
+	if (lint == NULL || rule_table[k].required)
+		return true;
+	return lint->state[k] > 0 || (lint->state[k] == 0 && !rule_table[k].off_by_default);
 }
 
 int

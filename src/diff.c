@@ -154,6 +154,9 @@ pcifix_diff_unified(struct pcifix_buf *out, const char *label, struct pcifix_edi
 	if (nch == 0)
 		goto out;
 
+	/* As git labels them: a/PATH, without a doubled slash for absolute paths. */
+	while (*label == '/')
+		label++;
 	pcifix_buf_printf(out, "--- a/%s\n+++ b/%s\n", label, label);
 	for (i = 0; i < nch;) {
 		size_t a, z, hunk_old, hunk_new;

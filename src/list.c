@@ -294,7 +294,7 @@ json_device(struct pcifix_buf *out, const struct pcifix_adev *a)
 	pcifix_buf_puts(out, ",\"description\":");
 	pcifix_buf_json_string(out, desc);
 	pcifix_buf_printf(out, ",\"line\":%u,\"origin\":", a->dev ? a->dev->line : 0);
-	pcifix_buf_json_string(out, origin(a) ? origin(a) : "file");
+	pcifix_buf_json_string(out, a->phantom ? "reserved" : origin(a) ? origin(a) : "file");
 	pcifix_buf_puts(out, ",\"address\":");
 	pcifix_buf_json_string(out, a->state == PCIFIX_A_PCI ?
 				    pcifix_pci_addr_fmt(&a->addr, buf, sizeof(buf)) : NULL);
@@ -354,7 +354,7 @@ list_json(struct topo *t, struct pcifix_buf *out)
 	pcifix_buf_json_string(out, dom->machine);
 	pcifix_buf_puts(out, ",\"family\":");
 	pcifix_buf_json_string(out, pcifix_family_name(dom->family));
-	pcifix_buf_printf(out, ",\"assigned\":%s", t->plan->target ? "true" : "false");
+	pcifix_buf_printf(out, ",\"assigned\":%s", t->plan->target || t->plan->ch ? "true" : "false");
 	pcifix_buf_puts(out, ",\"buses\":[");
 	first = true;
 	for (i = 0; i < MAX_BUSES; i++) {

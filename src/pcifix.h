@@ -136,6 +136,8 @@ const struct pcifix_rule *pcifix_rule_find(const char *id);
 const struct pcifix_rule *pcifix_rules(size_t *n);
 void pcifix_diags_init(struct pcifix_diags *d);
 void pcifix_diags_free(struct pcifix_diags *d);
+/* Whether rule `id` is on, after -W. */
+bool pcifix_rule_on(const struct pcifix_lint *lint, const char *id);
 /* Index of `id` in the rule table, or -1. */
 int pcifix_rule_index(const char *id);
 /*
@@ -548,6 +550,7 @@ struct pcifix_adev {
 	bool phantom;                    /* holds a slot but is not written (CHV's console) */
 	long long zpci_uid, zpci_fid;    /* s390x; -1: none */
 	unsigned zpci_added;             /* 1: uid, 2: fid filled in by pcifix */
+	long long want_segment;          /* CHV: <address type='pci' domain='N'/>; -1: any */
 };
 
 enum {

@@ -26,8 +26,8 @@ file_status(const struct pcifix_opts *opts, const struct pcifix_diags *diags, bo
 	if (st != PCIFIX_EXIT_OK)
 		return st;
 	if (opts->check)
-		return changed || failed || pcifix_diags_has_errors(diags) ? PCIFIX_EXIT_CHECK :
-									      PCIFIX_EXIT_OK;
+		return (changed && pcifix_rule_on(&opts->lint, "would-change")) || failed ||
+		       pcifix_diags_has_errors(diags) ? PCIFIX_EXIT_CHECK : PCIFIX_EXIT_OK;
 	return failed || pcifix_diags_has_errors(diags) ? PCIFIX_EXIT_INPUT : PCIFIX_EXIT_OK;
 }
 

@@ -55,6 +55,21 @@ static const struct pcifix_target targets[] = {
 		.spare_root_port = true,
 	},
 	{
+		.family = PCIFIX_FAMILY_Q35,
+		.arch = "i686",
+		.root_model = "pcie-root",
+		.chipset = PCIFIX_CHIPSET_ICH9,
+		.implicit_usb = "qemu-xhci",
+		.implicit_sata = true,
+		.implicit_memballoon = true,
+		.default_nic = "rtl8139",
+		.default_video = "cirrus",
+		.default_usb = "piix3-uhci",
+		.default_scsi = "lsilogic",
+		.expansion_slot = false,
+		.spare_root_port = true,
+	},
+	{
 		/* No chipset slots, no default USB and no balloon on aarch64. */
 		.family = PCIFIX_FAMILY_VIRT,
 		.arch = "aarch64",

@@ -746,7 +746,8 @@ START_TEST(test_run_diff_assigns)
 	run(&opts, &r);
 	ck_assert_int_eq(r.status, PCIFIX_EXIT_OK);
 	ck_assert_uint_eq(r.err_len, 0);
-	want = pcifix_xasprintf("--- a/%s\n+++ b/%s\n@@ -8,17 +8,65 @@\n", f, f);
+	/* Labelled as git does: a/PATH with the absolute path's '/' dropped. */
+	want = pcifix_xasprintf("--- a/%s\n+++ b/%s\n@@ -8,17 +8,65 @@\n", f + 1, f + 1);
 	ck_assert_msg(strncmp(r.out, want, strlen(want)) == 0, "%s", r.out);
 	free(want);
 	/* Only added lines: 48 of them, and none taken away. */
