@@ -328,33 +328,48 @@ disk_controller(const struct pcifix_device *d, long units)
 	}
 }
 
-static void
+/*
+ * More controllers than this could never all get a PCI slot (a pc holds
+ * about 7700 devices): report instead of building them.
+ */
+#define MAX_IMPLIED_CONTROLLERS 1024
+
+static int
 add_disk_controllers(struct ctx *c, const char *type, const char *bus, long units,
 		     const char *model)
 {
 	const struct pcifix_domain *dom = c->dom;
+	const struct pcifix_device *worst = NULL;
 	long max = -1, i;
 	size_t k;
 
 	for (k = 0; k < dom->ndevs; k++) {
 		const struct pcifix_device *d = &dom->devs[k];
 
-		if (d->kind == PCIFIX_KIND_DISK && streq(d->bus, bus)) {
+		if ((d->kind == PCIFIX_KIND_DISK && streq(d->bus, bus)) ||
+		    (strcmp(type, "scsi") == 0 && d->kind == PCIFIX_KIND_HOSTDEV &&
+		     streq(d->type, "scsi") && d->addr.type == PCIFIX_ADDR_DRIVE)) {
 			long ctl = disk_controller(d, units);
 
-			if (ctl > max)
+			if (ctl > max) {
 				max = ctl;
+				worst = d;
+			}
 		}
-		if (strcmp(type, "scsi") == 0 && d->kind == PCIFIX_KIND_HOSTDEV &&
-		    streq(d->type, "scsi") && d->addr.type == PCIFIX_ADDR_DRIVE) {
-			long ctl = disk_controller(d, units);
+	}
+	if (max >= MAX_IMPLIED_CONTROLLERS) {
+		char *desc = pcifix_device_describe(worst);
 
-			if (ctl > max)
-				max = ctl;
-		}
+		pcifix_diag_add(c->diags, "pci-capacity", c->file, worst->line,
+				"%s: it needs %s controller index %ld, so libvirt would add %ld %s "
+				"controllers, more than can ever get a PCI slot", desc, type, max,
+				max + 1, type);
+		free(desc);
+		return -1;
 	}
 	for (i = 0; i <= max; i++)
 		maybe_add_controller(c, type, i, model);
+	return 0;
 }
 
 static void
@@ -409,9 +424,10 @@ add_implicit_devices(struct ctx *c)
 		a->state = PCIFIX_A_WANTED;
 	}
 	/* Controllers that disks and virtio consoles need, then a video for graphics. */
-	add_disk_controllers(c, "scsi", "scsi", 7, t->default_scsi);
-	add_disk_controllers(c, "ide", "ide", 4, NULL);
-	add_disk_controllers(c, "sata", "sata", 6, NULL);
+	if (add_disk_controllers(c, "scsi", "scsi", 7, t->default_scsi) < 0 ||
+	    add_disk_controllers(c, "ide", "ide", 4, NULL) < 0 ||
+	    add_disk_controllers(c, "sata", "sata", 6, NULL) < 0)
+		return -1;
 	add_virtio_serial_controllers(c);
 	if (graphics && !video) {
 		struct pcifix_adev *a = adev_new(plan);
@@ -1680,8 +1696,7 @@ attempt(struct ctx *c)
 	fill_indexes(plan);
 	if (check_controllers(c) < 0)
 		return -1;
-	add_implicit_devices(c);
-	if (check_ide(c) < 0)
+	if (add_implicit_devices(c) < 0 || check_ide(c) < 0)
 		return -1;
 	c->pcie_root = streq(c->t->root_model, "pcie-root");
 	c->max_idx = -1;
@@ -1753,8 +1768,11 @@ pcifix_assign(const struct pcifix_domain *dom, struct pcifix_plan *plan,
 		 * more bridges until everything fits.
 		 */
 		plan_reset(plan);
+		/* 1, 2, 4, ... extra bridges: a handful of tries at most. */
 		if (c.relaxed)
-			c.extra_bridges++;
+			c.extra_bridges = c.extra_bridges ? c.extra_bridges * 2 : 1;
+		if (c.extra_bridges > MAX_EXTRA_BRIDGES)
+			c.extra_bridges = MAX_EXTRA_BRIDGES;
 		c.relaxed = true;
 	}
 	plan->relaxed = c.relaxed;
