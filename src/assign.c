@@ -1426,21 +1426,13 @@ fill_controller_values(struct ctx *c)
 	return 0;
 }
 
-static int
-slot_cmp(const void *pa, const void *pb)
+int
+pcifix_adev_addr_cmp(const void *pa, const void *pb)
 {
 	const struct pcifix_adev *a = *(struct pcifix_adev *const *)pa;
 	const struct pcifix_adev *b = *(struct pcifix_adev *const *)pb;
 
-	if (a->addr.domain != b->addr.domain)
-		return a->addr.domain < b->addr.domain ? -1 : 1;
-	if (a->addr.bus != b->addr.bus)
-		return a->addr.bus < b->addr.bus ? -1 : 1;
-	if (a->addr.slot != b->addr.slot)
-		return a->addr.slot < b->addr.slot ? -1 : 1;
-	if (a->addr.function != b->addr.function)
-		return a->addr.function < b->addr.function ? -1 : 1;
-	return 0;
+	return pcifix_pci_addr_cmp(&a->addr, &b->addr);
 }
 
 /* Function 0 of every slot with more functions in use gets multifunction='on'. */
@@ -1453,7 +1445,7 @@ fill_multifunction(struct pcifix_plan *plan)
 	for (i = 0; i < plan->ndevs; i++)
 		if (plan->devs[i]->state == PCIFIX_A_PCI)
 			v[n++] = plan->devs[i];
-	qsort(v, n, sizeof(*v), slot_cmp);
+	qsort(v, n, sizeof(*v), pcifix_adev_addr_cmp);
 	for (i = 0; i < n; i = j) {
 		for (j = i + 1; j < n && v[j]->addr.domain == v[i]->addr.domain &&
 		     v[j]->addr.bus == v[i]->addr.bus && v[j]->addr.slot == v[i]->addr.slot; j++)

@@ -111,23 +111,6 @@ check_address_types(const struct pcifix_plan *plan, const struct pcifix_opts *op
 	}
 }
 
-static int
-addr_cmp(const void *pa, const void *pb)
-{
-	const struct pcifix_adev *a = *(struct pcifix_adev *const *)pa;
-	const struct pcifix_adev *b = *(struct pcifix_adev *const *)pb;
-
-	if (a->addr.domain != b->addr.domain)
-		return a->addr.domain < b->addr.domain ? -1 : 1;
-	if (a->addr.bus != b->addr.bus)
-		return a->addr.bus < b->addr.bus ? -1 : 1;
-	if (a->addr.slot != b->addr.slot)
-		return a->addr.slot < b->addr.slot ? -1 : 1;
-	if (a->addr.function != b->addr.function)
-		return a->addr.function < b->addr.function ? -1 : 1;
-	return 0;
-}
-
 /* Slots whose functions a guest or QEMU will not accept as they are. */
 static void
 check_slots(const struct pcifix_plan *plan, struct pcifix_adev **v, size_t n,
@@ -239,7 +222,7 @@ check_partial_hostdevs(const struct pcifix_plan *plan, struct pcifix_adev **slot
 				continue;
 			key = *h[k];
 			key.addr.function = 0;
-			f0 = bsearch(&kp, slots, nslots, sizeof(*slots), addr_cmp);
+			f0 = bsearch(&kp, slots, nslots, sizeof(*slots), pcifix_adev_addr_cmp);
 			if (f0 != NULL)
 				continue;
 			pcifix_pci_addr_fmt(&h[k]->dev->host_addr, host, sizeof(host));
@@ -278,7 +261,7 @@ check_hotplug(const struct pcifix_plan *plan, struct pcifix_adev **v, size_t n,
 		while (lo < hi) {
 			size_t mid = lo + (hi - lo) / 2;
 
-			if (addr_cmp(&v[mid], &kp) < 0)
+			if (pcifix_adev_addr_cmp(&v[mid], &kp) < 0)
 				lo = mid + 1;
 			else
 				hi = mid;
@@ -315,7 +298,7 @@ pcifix_check(const struct pcifix_plan *plan, const struct pcifix_opts *opts, boo
 	for (i = 0; i < plan->ndevs; i++)
 		if (plan->devs[i]->state == PCIFIX_A_PCI)
 			v[n++] = plan->devs[i];
-	qsort(v, n, sizeof(*v), addr_cmp);
+	qsort(v, n, sizeof(*v), pcifix_adev_addr_cmp);
 	check_slots(plan, v, n, diags);
 	check_partial_hostdevs(plan, v, n, diags);
 	check_hotplug(plan, v, n, diags);

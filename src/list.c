@@ -32,15 +32,7 @@ entry_cmp(const void *pa, const void *pb)
 {
 	const struct entry *a = pa, *b = pb;
 
-	if (a->addr.domain != b->addr.domain)
-		return a->addr.domain < b->addr.domain ? -1 : 1;
-	if (a->addr.bus != b->addr.bus)
-		return a->addr.bus < b->addr.bus ? -1 : 1;
-	if (a->addr.slot != b->addr.slot)
-		return a->addr.slot < b->addr.slot ? -1 : 1;
-	if (a->addr.function != b->addr.function)
-		return a->addr.function < b->addr.function ? -1 : 1;
-	return 0;
+	return pcifix_pci_addr_cmp(&a->addr, &b->addr);
 }
 
 static void

@@ -538,6 +538,20 @@ pcifix_domain_free(struct pcifix_domain *dom)
 	free(dom);
 }
 
+int
+pcifix_pci_addr_cmp(const struct pcifix_pci_addr *a, const struct pcifix_pci_addr *b)
+{
+	if (a->domain != b->domain)
+		return a->domain < b->domain ? -1 : 1;
+	if (a->bus != b->bus)
+		return a->bus < b->bus ? -1 : 1;
+	if (a->slot != b->slot)
+		return a->slot < b->slot ? -1 : 1;
+	if (a->function != b->function)
+		return a->function < b->function ? -1 : 1;
+	return 0;
+}
+
 const char *
 pcifix_pci_addr_fmt(const struct pcifix_pci_addr *a, char *buf, size_t len)
 {

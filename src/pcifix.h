@@ -374,6 +374,8 @@ struct pcifix_domain {
  */
 struct pcifix_domain *pcifix_model_build(struct pcifix_doc *doc, struct pcifix_diags *diags);
 void pcifix_domain_free(struct pcifix_domain *dom);
+/* Order by domain, bus, slot, function. */
+int pcifix_pci_addr_cmp(const struct pcifix_pci_addr *a, const struct pcifix_pci_addr *b);
 /* "0000:00:02.0" into buf (at least 16 bytes). */
 const char *pcifix_pci_addr_fmt(const struct pcifix_pci_addr *a, char *buf, size_t len);
 /* "disk vda", "interface 52:54:00:..", "controller pci 1 (pcie-root-port)" */
@@ -582,6 +584,8 @@ struct pcifix_plan {
 int pcifix_assign(const struct pcifix_domain *dom, struct pcifix_plan *plan,
 		  struct pcifix_diags *diags);
 void pcifix_plan_free(struct pcifix_plan *plan);
+/* qsort comparator over struct pcifix_adev pointers, by PCI address. */
+int pcifix_adev_addr_cmp(const void *pa, const void *pb);
 /* A new, zeroed device in the plan (its address stays valid). */
 struct pcifix_adev *pcifix_plan_new_adev(struct pcifix_plan *plan);
 
