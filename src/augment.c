@@ -308,7 +308,11 @@ augment_controller_values(const struct pcifix_adev *a, struct pcifix_edits *e)
 	size_t changes = 0;
 	char num[32];
 
-	if (a->model_name_added) {
+	if (a->model_name_added && pcifix_node_child(n, "model")) {
+		/* A <model/> without a name: name it, don't add a second one. */
+		pcifix_edit_set_attr(e, pcifix_node_child(n, "model"), "name", a->model_name);
+		changes++;
+	} else if (a->model_name_added) {
 		char *x = pcifix_xasprintf("<model name='%s'/>", a->model_name);
 
 		insert_child(e, n, after_model, x);
