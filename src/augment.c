@@ -147,9 +147,14 @@ target_xml(struct pcifix_buf *b, const struct pcifix_adev *a)
 	case PCIFIX_TARGET_CHASSIS_SLOT:
 		pcifix_buf_puts(b, "<target chassis='");
 		dec(b, a->chassis);
-		pcifix_buf_puts(b, "' port='0x");
-		hex(b, (unsigned)a->port, 1);
-		pcifix_buf_puts(b, "'/>");
+		pcifix_buf_puts(b, "'");
+		if (a->port >= 0) {
+			/* Without a PCI address of its own, a port has no port number. */
+			pcifix_buf_puts(b, " port='0x");
+			hex(b, (unsigned)a->port, 1);
+			pcifix_buf_puts(b, "'");
+		}
+		pcifix_buf_puts(b, "/>");
 		break;
 	case PCIFIX_TARGET_BUS_NR:
 		pcifix_buf_printf(b, "<target busNr='%lld'/>", a->bus_nr);
