@@ -12,7 +12,10 @@
 # that ran even after src/ has changed.  A two-line config.h in OUTDIR stands in for
 # configure's, so an unconfigured tree builds too.
 #
-# Environment: CC (default clang), FUZZ_CFLAGS (extra flags, e.g. -O2).
+# Environment: CC (default clang), FUZZ_CFLAGS (extra flags, e.g. -O2),
+# FUZZ_SANITIZE (default fuzzer,address,undefined; "fuzzer" alone builds a
+# throughput build, several times faster, whose finds are then replayed on
+# the sanitizer build: tests/fuzz/run.sh does that with FUZZ_FAST=1).
 
 set -eu
 
@@ -20,6 +23,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 out=${1:-$here/out}
 cc=${CC:-clang}
+san=${FUZZ_SANITIZE:-fuzzer,address,undefined}
 
 if ! command -v "$cc" >/dev/null 2>&1; then
 	echo "fuzz/build.sh: $cc not found (apt-get install -y clang libclang-rt-14-dev)" >&2
@@ -37,8 +41,8 @@ printf '%s\n' '#include <stddef.h>' '#include <stdint.h>' \
 	'int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);' \
 	'int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) { (void)d; (void)n; return 0; }' \
 	>"$probe"
-if ! "$cc" -fsanitize=fuzzer,address,undefined "$probe" -o "$out/probe" >"$out/probe.log" 2>&1; then
-	echo "fuzz/build.sh: $cc cannot build a libFuzzer target with ASan/UBSan:" >&2
+if ! "$cc" -fsanitize="$san" "$probe" -o "$out/probe" >"$out/probe.log" 2>&1; then
+	echo "fuzz/build.sh: $cc cannot build a libFuzzer target with -fsanitize=$san:" >&2
 	sed 's/^/  /' "$out/probe.log" >&2
 	echo "  (apt-get install -y clang libclang-rt-14-dev)" >&2
 	exit 77
@@ -74,8 +78,12 @@ for f in "$out"/src/*.c; do
 done
 
 # shellcheck disable=SC2086,SC2046 # word splitting of the flag lists is intended
-"$cc" -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
-	-fno-sanitize-recover=undefined -Wall -Wno-unused-parameter \
+case $san in
+*address*) opt=-O1 ;;
+*) opt=-O2 ;;
+esac
+"$cc" -g $opt -fno-omit-frame-pointer -fsanitize="$san" \
+	-fno-sanitize-recover=all -Wall -Wno-unused-parameter \
 	${FUZZ_CFLAGS:-} -I"$out" -I"$out/src" $(xml2-config --cflags) \
 	"$here/fuzz_pcifix.c" $srcs $(xml2-config --libs) -o "$out/fuzz_pcifix.new"
 mv "$out/fuzz_pcifix.new" "$out/fuzz_pcifix"
