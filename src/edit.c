@@ -219,7 +219,7 @@ end_with_comments(const struct pcifix_doc *doc, const struct pcifix_node *n)
 		while (q < doc->len && (doc->bytes[q] == ' ' || doc->bytes[q] == '\t'))
 			q++;
 		if (doc->len - q >= 4 && memcmp(doc->bytes + q, "<!--", 4) == 0) {
-			const char *c = memmem(doc->bytes + q + 4, doc->len - q - 4, "-->", 3);
+			const char *c = pcifix_memfind(doc->bytes + q + 4, doc->len - q - 4, "-->", 3);
 
 			if (c == NULL || memchr(doc->bytes + q, '\n', (size_t)(c - (doc->bytes + q))))
 				return p;

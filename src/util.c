@@ -45,6 +45,31 @@ pcifix_xrealloc(void *p, size_t n)
 	return p;
 }
 
+/*
+ * First occurrence of needle[0..n) in hay[0..len), or NULL.  Not memmem():
+ * the scanner searches from a position to the end of the document, and a
+ * memmem() that looks at the whole rest (AddressSanitizer's interceptor
+ * checks the full range on every call) makes that quadratic; memchr() reads
+ * only up to its match.
+ */
+const char *
+pcifix_memfind(const char *hay, size_t len, const char *needle, size_t n)
+{
+	const char *p = hay, *end = hay + len;
+
+	if (n == 0)
+		return hay;
+	while ((size_t)(end - p) >= n) {
+		p = memchr(p, needle[0], (size_t)(end - p) - n + 1);
+		if (p == NULL)
+			return NULL;
+		if (memcmp(p + 1, needle + 1, n - 1) == 0)
+			return p;
+		p++;
+	}
+	return NULL;
+}
+
 char *
 pcifix_xstrdup(const char *s)
 {

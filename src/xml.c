@@ -257,7 +257,7 @@ find(const struct scan *s, size_t from, const char *lit)
 
 	if (from > s->len)
 		return s->len;
-	p = memmem(s->b + from, s->len - from, lit, n);
+	p = pcifix_memfind(s->b + from, s->len - from, lit, n);
 	return p ? (size_t)(p - s->b) : s->len;
 }
 
@@ -710,10 +710,10 @@ check_encoding(const char *b, size_t len, const char *file, struct pcifix_diags 
 	}
 	if (len < 6 || memcmp(b, "<?xml", 5) != 0 || !is_ws(b[5]))
 		return 0;
-	decl_end = memmem(b, len, "?>", 2);
+	decl_end = pcifix_memfind(b, len, "?>", 2);
 	if (decl_end == NULL)
 		return 0;
-	enc = memmem(b, (size_t)(decl_end - b), "encoding", 8);
+	enc = pcifix_memfind(b, (size_t)(decl_end - b), "encoding", 8);
 	if (enc == NULL)
 		return 0;
 	enc += 8;

@@ -296,6 +296,35 @@ END_TEST
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
+/* pcifix_memfind() agrees with a naive search, at every offset and length. */
+static const char *
+naive_find(const char *h, size_t len, const char *n, size_t nl)
+{
+	size_t i;
+
+	for (i = 0; i + nl <= len; i++)
+		if (memcmp(h + i, n, nl) == 0)
+			return h + i;
+	return NULL;
+}
+
+START_TEST(test_memfind)
+{
+	static const char hay[] = "a-->b--c-->--->?>x\0-->";
+	static const char *needles[] = { "-->", "?>", ">", "x", "--->", "zz", "a" };
+	size_t from, len, k;
+
+	for (k = 0; k < sizeof(needles) / sizeof(needles[0]); k++)
+		for (from = 0; from < sizeof(hay); from++)
+			for (len = 0; from + len < sizeof(hay); len++)
+				ck_assert_ptr_eq(pcifix_memfind(hay + from, len, needles[k],
+								 strlen(needles[k])),
+						 naive_find(hay + from, len, needles[k],
+							    strlen(needles[k])));
+	ck_assert_ptr_eq(pcifix_memfind(hay, 3, "", 0), hay);
+}
+END_TEST
+
 static Suite *
 util_suite(void)
 {
@@ -320,6 +349,10 @@ util_suite(void)
 	tc = tcase_create("alloc");
 	tcase_add_test(tc, test_xasprintf);
 	tcase_add_test(tc, test_strdup_family);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("search");
+	tcase_add_test(tc, test_memfind);
 	suite_add_tcase(s, tc);
 	return s;
 }
