@@ -34,6 +34,7 @@ struct ctx {
 	/* Per class, in libvirt's order. */
 	struct pcifix_adev **cls[PCIFIX_KIND__COUNT];
 	size_t ncls[PCIFIX_KIND__COUNT];
+	size_t capcls[PCIFIX_KIND__COUNT];
 	size_t extra_bridges;            /* relaxed mode: bridges beyond libvirt's count */
 	bool relaxed;
 };
@@ -455,7 +456,10 @@ video_primary(const struct pcifix_adev *a)
 static void
 cls_add(struct ctx *c, enum pcifix_kind k, struct pcifix_adev *a)
 {
-	c->cls[k] = pcifix_xrealloc(c->cls[k], (c->ncls[k] + 1) * sizeof(*c->cls[k]));
+	if (c->ncls[k] == c->capcls[k]) {
+		c->capcls[k] = c->capcls[k] ? 2 * c->capcls[k] : 16;
+		c->cls[k] = pcifix_xrealloc(c->cls[k], c->capcls[k] * sizeof(*c->cls[k]));
+	}
 	c->cls[k][c->ncls[k]++] = a;
 }
 
@@ -1750,7 +1754,7 @@ pcifix_assign(const struct pcifix_domain *dom, struct pcifix_plan *plan,
 		for (k = 0; k < PCIFIX_KIND__COUNT; k++) {
 			free(c.cls[k]);
 			c.cls[k] = NULL;
-			c.ncls[k] = 0;
+			c.ncls[k] = c.capcls[k] = 0;
 		}
 		if (r != -2)
 			break;

@@ -74,7 +74,7 @@ main(int argc, char **argv)
 	char *output = NULL, *format = NULL, *ch_order = NULL, *ch_console = NULL;
 	const char **warn = NULL;
 	const char **files = NULL;
-	size_t nfiles = 0;
+	size_t nfiles = 0, cap = 0;
 	poptContext ctx;
 	const char *arg;
 	struct poptOption options[] = {
@@ -139,7 +139,10 @@ main(int argc, char **argv)
 		return PCIFIX_EXIT_OK;
 	}
 	while ((arg = poptGetArg(ctx)) != NULL) {
-		files = pcifix_xrealloc(files, (nfiles + 1) * sizeof(*files));
+		if (nfiles == cap) {
+			cap = cap ? 2 * cap : 16;
+			files = pcifix_xrealloc(files, cap * sizeof(*files));
+		}
 		files[nfiles++] = arg;
 	}
 
