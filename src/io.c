@@ -173,6 +173,12 @@ pcifix_io_write_atomic(const char *path, const char *data, size_t len,
 	base = basename(basecopy);
 	tmp = pcifix_xasprintf("%s/.%s.pcifix-XXXXXX", dir, base);
 	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0 && errno == ENAMETOOLONG) {
+		/* A name near NAME_MAX has no room for the suffix: a short one. */
+		free(tmp);
+		tmp = pcifix_xasprintf("%s/.pcifix-XXXXXX", dir);
+		fd = mkostemp(tmp, O_CLOEXEC);
+	}
 	if (fd < 0) {
 		pcifix_diag_add(diags, "io-error", path, 0,
 				"cannot create a temporary file in %s: %s", dir, strerror(errno));
