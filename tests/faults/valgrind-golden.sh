@@ -5,17 +5,17 @@
 #   valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all -q
 # and fails a case whose valgrind log is not empty.  This script then tells
 # the two kinds of failure apart: cases with a valgrind report (memory
-# errors or leaks: what this script is for, and its exit status) and cases
-# that fail for another reason (expected output, status; printed, not
-# counted here: tests/golden.sh reports them without valgrind too).
+# errors or leaks: what this script is for) and cases that fail for another
+# reason (expected output, status).  Both fail it: a case must pass under
+# valgrind as it does without.
 #
 # The program: $PCIFIX when set; otherwise one built for the purpose from
 # src/*.c with cc -g -O1 and no sanitizer in a temporary directory (valgrind
 # cannot run an ASan build, and the tree's src/pcifix may be one).
 #
 # Usage: tests/faults/valgrind-golden.sh [CASE...]
-# Exit status: 0 no valgrind report, 1 a report, 77 no valgrind (or an
-# ASan-built $PCIFIX).
+# Exit status: 0 every case passed with no valgrind report, 1 otherwise,
+# 77 no valgrind (or an ASan-built $PCIFIX).
 
 LC_ALL=C
 export LC_ALL
@@ -94,4 +94,8 @@ fi
 tail -n 1 "$work/golden.log" | sed 's/^/valgrind-golden: tests\/golden.sh said: /'
 echo "valgrind-golden: $total cases run under valgrind: $nvg with valgrind errors or leaks," \
 	"$nother failing for other reasons (golden.sh exit status $golden_rc)"
-[ "$nvg" -eq 0 ]
+if [ "$total" -eq 0 ]; then
+	echo "valgrind-golden: FAIL: no case ran" >&2
+	exit 1
+fi
+[ "$nvg" -eq 0 ] && [ "$nother" -eq 0 ] && [ "$golden_rc" -eq 0 ]
