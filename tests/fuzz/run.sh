@@ -31,6 +31,9 @@
 #   total executions: N
 #   executions recorded in history: T
 # Exit status: 0 no crash, 1 a crash (or leak, timeout, oom), 77 no clang/libFuzzer.
+# SIGINT or SIGTERM to this script ends the run early but
+# cleanly: the fuzzers stop, their executions count, the replay and the
+# summary still happen.
 #
 # Environment: PCIFIX_FUZZ_DIR; FUZZ_JOBS; FUZZ_FAST; FUZZ_ARGS (more
 # libFuzzer flags); PCIFIX_FUZZ_IDEMPOTENT (default 1 here) and
@@ -66,6 +69,18 @@ rm -rf "$work/seeds"
 nseeds=$("$here/seed.sh" "$work/seeds") || exit 1
 echo "fuzz: $nseeds seeds, corpus in $work/corpus, $secs s, $jobs job(s), $(basename "$(dirname "$fuzzer")")"
 
+rm -f "$work/stop"
+stopping() {
+	[ -e "$work/stop" ]
+}
+# On a signal: tell the jobs, and stop their fuzzers (on SIGTERM libFuzzer
+# prints its final statistics and exits with status 72).
+on_signal() {
+	touch "$work/stop"
+	pkill -TERM -f "^$fuzzer " 2>/dev/null
+}
+trap on_signal INT TERM
+
 artifacts() {
 	find "$work/artifacts" -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' | wc -l
 }
@@ -77,6 +92,7 @@ job() {
 		now=$(date +%s)
 		left=$((secs - (now - start)))
 		[ "$left" -gt 0 ] || break
+		stopping && break
 		segment=$((segment + 1))
 		log=$work/log.$stamp.$j.$segment
 		before=$(artifacts)
@@ -86,6 +102,10 @@ job() {
 			-artifact_prefix="$work/artifacts/" ${FUZZ_ARGS:-} \
 			"$work/corpus" "$work/seeds" >"$log" 2>&1
 		rc=$?
+		# An interruption we asked for is no crash.
+		if [ "$rc" -eq 72 ] && stopping; then
+			rc=0
+		fi
 		n=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
 		total=$((total + ${n:-0}))
 		after=$(artifacts)
@@ -110,8 +130,14 @@ for j in $(seq 1 "$jobs"); do
 	job "$j" &
 	pids="$pids $!"
 done
-# shellcheck disable=SC2086
-wait $pids
+# A trapped signal ends `wait` early: wait again for a job still running.
+for p in $pids; do
+	while :; do
+		wait "$p"
+		[ $? -gt 128 ] && kill -0 "$p" 2>/dev/null && continue
+		break
+	done
+done
 total=0
 crashes=0
 for j in $(seq 1 "$jobs"); do
