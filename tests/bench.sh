@@ -22,6 +22,8 @@
 #   pc-10          pc, 5 virtio disks and 5 virtio NICs
 #   pc-disk500     pc, 500 virtio disks (pci-bridges needed)
 #   q35-nic200     q35, 200 virtio NICs (one pcie-root-port each)
+#   pc-max7669     pc, 3834 virtio disks and 3835 virtio NICs: the largest
+#                  domain of these pcifix accepts (see Limits)
 #   pc-mixN        growth series on pc, N/2 disks and N/2 NICs, N in
 #                  BENCH_PC_SIZES (default 50 500 5000)
 #   q35-nicN       growth series on q35, N NICs, N in BENCH_Q35_SIZES
@@ -257,6 +259,8 @@ say "pcifix: $PCIFIX; xmllint: $(command -v "$XMLLINT")"
 bench_file pc-10 pc 5 5 1
 bench_file pc-disk500 pc 500 0 2
 bench_file q35-nic200 q35 0 200 3
+# The largest such domain pcifix accepts: 7669 endpoints on pc.
+bench_file pc-max7669 pc 3834 3835 4
 id=10
 for n in $PC_SIZES; do
     [ "$n" -le 7669 ] || say "warning: pc-mix$n: more than 7669 endpoints do not fit on pc"
