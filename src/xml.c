@@ -689,12 +689,40 @@ detect_style(struct pcifix_doc *doc)
 		doc->indent_unit = pcifix_xstrdup("  ");
 }
 
+/*
+ * A document declared ASCII must be ASCII: libxml2 stops reading at the
+ * first byte it cannot convert and reports nothing, so what follows would
+ * go unchecked (and the scanner, which reads on, would disagree with it).
+ */
+static int
+check_ascii(const char *b, size_t len, size_t bom, size_t enc_off, size_t enc_len,
+	    const char *file, struct pcifix_diags *diags)
+{
+	size_t i;
+	unsigned line = 1;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)b[i];
+
+		if (c & 0x80) {
+			pcifix_diag_add(diags, "xml-encoding", file, line,
+					"byte 0x%02X at offset %zu is not ASCII, but the XML "
+					"declaration says encoding '%.*s' (declare UTF-8 if the "
+					"file is UTF-8)", c, bom + i, (int)enc_len, b + enc_off);
+			return -1;
+		}
+		if (c == '\n' || (c == '\r' && (i + 1 >= len || b[i + 1] != '\n')))
+			line++;
+	}
+	return 0;
+}
+
 static int
 check_encoding(const char *b, size_t len, const char *file, struct pcifix_diags *diags)
 {
 	static const char *const ok[] = { "utf-8", "utf8", "us-ascii", "ascii" };
 	const char *decl_end, *enc;
-	size_t i;
+	size_t i, bom = 0;
 
 	if (len >= 2 && (((unsigned char)b[0] == 0xfe && (unsigned char)b[1] == 0xff) ||
 			 ((unsigned char)b[0] == 0xff && (unsigned char)b[1] == 0xfe) ||
@@ -705,6 +733,7 @@ check_encoding(const char *b, size_t len, const char *file, struct pcifix_diags 
 		return -1;
 	}
 	if (len >= 3 && memcmp(b, "\xef\xbb\xbf", 3) == 0) {
+		bom = 3;
 		b += 3;
 		len -= 3;
 	}
@@ -726,7 +755,8 @@ check_encoding(const char *b, size_t len, const char *file, struct pcifix_diags 
 
 		for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
 			if (strlen(ok[i]) == n && strncasecmp(ok[i], enc, n) == 0)
-				return 0;
+				return i >= 2 ? check_ascii(b, len, bom, (size_t)(enc - b), n,
+							    file, diags) : 0;
 		pcifix_diag_add(diags, "xml-encoding", file, 1,
 				"encoding '%.*s' is not supported; pcifix reads UTF-8 "
 				"(convert the file with iconv and fix the XML declaration)",
