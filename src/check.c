@@ -172,15 +172,8 @@ host_cmp(const void *pa, const void *pb)
 {
 	const struct pcifix_adev *a = *(struct pcifix_adev *const *)pa;
 	const struct pcifix_adev *b = *(struct pcifix_adev *const *)pb;
-	const struct pcifix_pci_addr *x = &a->dev->host_addr, *y = &b->dev->host_addr;
 
-	if (x->domain != y->domain)
-		return x->domain < y->domain ? -1 : 1;
-	if (x->bus != y->bus)
-		return x->bus < y->bus ? -1 : 1;
-	if (x->slot != y->slot)
-		return x->slot < y->slot ? -1 : 1;
-	return x->function < y->function ? -1 : x->function > y->function;
+	return pcifix_pci_addr_cmp(&a->dev->host_addr, &b->dev->host_addr);
 }
 
 /*
