@@ -54,10 +54,8 @@ adev_new(struct pcifix_plan *plan)
 {
 	struct pcifix_adev *a;
 
-	if (plan->ndevs == plan->cap) {
-		plan->cap = plan->cap ? plan->cap * 2 : 64;
-		plan->devs = pcifix_xrealloc(plan->devs, plan->cap * sizeof(*plan->devs));
-	}
+	if (plan->ndevs == plan->cap)
+		plan->devs = pcifix_xgrow(plan->devs, &plan->cap, 64, sizeof(*plan->devs));
 	/* Each on its own, so that pointers to it stay valid. */
 	a = pcifix_xcalloc(1, sizeof(*a));
 	plan->devs[plan->ndevs++] = a;
@@ -263,11 +261,9 @@ add_controller(struct ctx *c, const char *type, long long idx, const char *model
 	a->model = model;
 	a->index = idx;
 	a->state = PCIFIX_A_WANTED;
-	if (c->plan->nctrls == c->plan->ctrl_cap) {
-		c->plan->ctrl_cap = c->plan->ctrl_cap ? c->plan->ctrl_cap * 2 : 64;
-		c->plan->ctrls = pcifix_xrealloc(c->plan->ctrls,
-						 c->plan->ctrl_cap * sizeof(*c->plan->ctrls));
-	}
+	if (c->plan->nctrls == c->plan->ctrl_cap)
+		c->plan->ctrls = pcifix_xgrow(c->plan->ctrls, &c->plan->ctrl_cap, 64,
+					      sizeof(*c->plan->ctrls));
 	c->plan->ctrls[c->plan->nctrls++] = a;
 	return a;
 }
@@ -456,10 +452,8 @@ video_primary(const struct pcifix_adev *a)
 static void
 cls_add(struct ctx *c, enum pcifix_kind k, struct pcifix_adev *a)
 {
-	if (c->ncls[k] == c->capcls[k]) {
-		c->capcls[k] = c->capcls[k] ? 2 * c->capcls[k] : 16;
-		c->cls[k] = pcifix_xrealloc(c->cls[k], c->capcls[k] * sizeof(*c->cls[k]));
-	}
+	if (c->ncls[k] == c->capcls[k])
+		c->cls[k] = pcifix_xgrow(c->cls[k], &c->capcls[k], 16, sizeof(*c->cls[k]));
 	c->cls[k][c->ncls[k]++] = a;
 }
 

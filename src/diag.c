@@ -192,10 +192,8 @@ pcifix_diag_add(struct pcifix_diags *d, const char *id, const char *file, unsign
 		if (d->lint->werror && sev == PCIFIX_SEVERITY_WARNING)
 			sev = PCIFIX_SEVERITY_ERROR;
 	}
-	if (d->n == d->cap) {
-		d->cap = d->cap ? d->cap * 2 : 8;
-		d->v = pcifix_xrealloc(d->v, d->cap * sizeof(*d->v));
-	}
+	if (d->n == d->cap)
+		d->v = pcifix_xgrow(d->v, &d->cap, 8, sizeof(*d->v));
 	diag = &d->v[d->n++];
 	diag->rule = rule;
 	diag->severity = sev;

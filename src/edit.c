@@ -38,10 +38,8 @@ edit_new(struct pcifix_edits *e, size_t off, size_t del)
 {
 	struct pcifix_edit *ed;
 
-	if (e->n == e->cap) {
-		e->cap = e->cap ? e->cap * 2 : 16;
-		e->v = pcifix_xrealloc(e->v, e->cap * sizeof(*e->v));
-	}
+	if (e->n == e->cap)
+		e->v = pcifix_xgrow(e->v, &e->cap, 16, sizeof(*e->v));
 	ed = &e->v[e->n];
 	memset(ed, 0, sizeof(*ed));
 	e->sorted = false;

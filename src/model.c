@@ -430,10 +430,8 @@ add_device(struct build *b, struct pcifix_node *n, enum pcifix_kind k, size_t *c
 	struct pcifix_device *d;
 	struct pcifix_node *addr;
 
-	if (dom->ndevs == *cap) {
-		*cap = *cap ? *cap * 2 : 32;
-		dom->devs = pcifix_xrealloc(dom->devs, *cap * sizeof(*dom->devs));
-	}
+	if (dom->ndevs == *cap)
+		dom->devs = pcifix_xgrow(dom->devs, cap, 32, sizeof(*dom->devs));
 	d = &dom->devs[dom->ndevs++];
 	memset(d, 0, sizeof(*d));
 	d->kind = k;

@@ -73,10 +73,9 @@ main(int argc, char **argv)
 	int rc, nmodes, pci_segments = 1, ch_slot0 = 0;
 	char *output = NULL, *format = NULL, *ch_order = NULL, *ch_console = NULL;
 	const char **warn = NULL;
-	const char **files = NULL;
-	size_t nfiles = 0, cap = 0;
+	const char **files;
+	size_t nfiles = 0;
 	poptContext ctx;
-	const char *arg;
 	struct poptOption options[] = {
 		{ "in-place", 'i', POPT_ARG_NONE, &in_place, 0,
 		  "rewrite each FILE in place, atomically", NULL },
@@ -138,13 +137,10 @@ main(int argc, char **argv)
 		poptFreeContext(ctx);
 		return PCIFIX_EXIT_OK;
 	}
-	while ((arg = poptGetArg(ctx)) != NULL) {
-		if (nfiles == cap) {
-			cap = cap ? 2 * cap : 16;
-			files = pcifix_xrealloc(files, cap * sizeof(*files));
-		}
-		files[nfiles++] = arg;
-	}
+	/* The FILE arguments, as popt keeps them until the context is freed. */
+	files = poptGetArgs(ctx);
+	while (files && files[nfiles])
+		nfiles++;
 
 	memset(&opts, 0, sizeof(opts));
 	opts.fix_none = fix_none;
@@ -223,7 +219,6 @@ main(int argc, char **argv)
 			opts.mode = PCIFIX_MODE_CHECK;
 		rc = pcifix_run(&opts, stdout, stderr);
 	}
-	free(files);
 	free(output);
 	free(format);
 	free(ch_order);

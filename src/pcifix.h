@@ -35,6 +35,7 @@ void pcifix_oom(void) __attribute__((noreturn));
 void *pcifix_xmalloc(size_t n);
 void *pcifix_xcalloc(size_t n, size_t size);
 void *pcifix_xrealloc(void *p, size_t n);
+void *pcifix_xgrow(void *p, size_t *cap, size_t first, size_t size);
 const char *pcifix_memfind(const char *hay, size_t len, const char *needle, size_t n);
 char *pcifix_xstrdup(const char *s);
 char *pcifix_xstrndup(const char *s, size_t n);

@@ -46,6 +46,25 @@ pcifix_xrealloc(void *p, size_t n)
 }
 
 /*
+ * An array of *cap elements of `size` bytes that is full: twice the room
+ * (`first` elements when it has none yet), so that appending stays linear.
+ */
+void *
+pcifix_xgrow(void *p, size_t *cap, size_t first, size_t size)
+{
+	size_t n = *cap ? *cap : first;
+
+	if (*cap && n > ((size_t)-1) / 2)
+		pcifix_oom();
+	if (*cap)
+		n *= 2;
+	if (n > ((size_t)-1) / size)
+		pcifix_oom();
+	*cap = n;
+	return pcifix_xrealloc(p, n * size);
+}
+
+/*
  * First occurrence of needle[0..n) in hay[0..len), or NULL.  Not memmem():
  * the scanner searches from a position to the end of the document, and a
  * memmem() that looks at the whole rest (AddressSanitizer's interceptor

@@ -58,8 +58,8 @@ sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlC
 	(void)nb_defaulted;
 	(void)attributes;
 	if (st->n == st->cap) {
-		st->cap = st->cap ? st->cap * 2 : 256;
-		st->name_hash = pcifix_xrealloc(st->name_hash, st->cap * sizeof(*st->name_hash));
+		/* Two arrays, one count: the second follows the first's new room. */
+		st->name_hash = pcifix_xgrow(st->name_hash, &st->cap, 256, sizeof(*st->name_hash));
 		st->in_ns = pcifix_xrealloc(st->in_ns, st->cap * sizeof(*st->in_ns));
 	}
 	if (prefix) {
@@ -458,10 +458,8 @@ scan_start_tag(struct scan *s)
 			advance(s, s->pos + 1);
 			break;
 		}
-		if (nattrs == s->acap) {
-			s->acap = s->acap ? s->acap * 2 : 8;
-			s->attrs = pcifix_xrealloc(s->attrs, s->acap * sizeof(*s->attrs));
-		}
+		if (nattrs == s->acap)
+			s->attrs = pcifix_xgrow(s->attrs, &s->acap, 8, sizeof(*s->attrs));
 		a = &s->attrs[nattrs++];
 		memset(a, 0, sizeof(*a));
 		a->raw_start = s->pos;
@@ -519,10 +517,8 @@ scan_start_tag(struct scan *s)
 		n->etag_start = n->end = s->pos;
 		return 0;
 	}
-	if (s->depth == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 32;
-		s->stack = pcifix_xrealloc(s->stack, s->cap * sizeof(*s->stack));
-	}
+	if (s->depth == s->cap)
+		s->stack = pcifix_xgrow(s->stack, &s->cap, 32, sizeof(*s->stack));
 	s->stack[s->depth++] = idx;
 	return 0;
 }

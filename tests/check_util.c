@@ -296,6 +296,28 @@ END_TEST
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
+/* pcifix_xgrow(): `first` elements, then twice the room each time, contents kept. */
+START_TEST(test_xgrow)
+{
+	int *v = NULL;
+	size_t cap = 0, n;
+
+	for (n = 0; n < 100; n++) {
+		if (n == cap) {
+			size_t before = cap;
+
+			v = pcifix_xgrow(v, &cap, 8, sizeof(*v));
+			ck_assert_uint_eq(cap, before ? 2 * before : 8);
+		}
+		v[n] = (int)n;
+	}
+	ck_assert_uint_eq(cap, 128);
+	for (n = 0; n < 100; n++)
+		ck_assert_int_eq(v[n], (int)n);
+	free(v);
+}
+END_TEST
+
 /* pcifix_memfind() agrees with a naive search, at every offset and length. */
 static const char *
 naive_find(const char *h, size_t len, const char *n, size_t nl)
@@ -349,6 +371,7 @@ util_suite(void)
 	tc = tcase_create("alloc");
 	tcase_add_test(tc, test_xasprintf);
 	tcase_add_test(tc, test_strdup_family);
+	tcase_add_test(tc, test_xgrow);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("search");
