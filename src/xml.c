@@ -685,6 +685,19 @@ detect_style(struct pcifix_doc *doc)
 		doc->indent_unit = pcifix_xstrdup("  ");
 }
 
+/* The line of offset `off` in b, line ends counted as libxml2 does (CRLF, CR, LF). */
+static unsigned
+line_at(const char *b, size_t off)
+{
+	unsigned line = 1;
+	size_t i;
+
+	for (i = 0; i < off; i++)
+		if (b[i] == '\n' || (b[i] == '\r' && b[i + 1] != '\n'))
+			line++;
+	return line;
+}
+
 /*
  * A document declared ASCII must be ASCII: libxml2 stops reading at the
  * first byte it cannot convert and reports nothing, so what follows would
@@ -695,28 +708,26 @@ check_ascii(const char *b, size_t len, size_t bom, size_t enc_off, size_t enc_le
 	    const char *file, struct pcifix_diags *diags)
 {
 	size_t i;
-	unsigned line = 1;
 
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)b[i];
-
-		if (c & 0x80) {
-			pcifix_diag_add(diags, "xml-encoding", file, line,
+	for (i = 0; i < len; i++)
+		if ((unsigned char)b[i] & 0x80) {
+			pcifix_diag_add(diags, "xml-encoding", file, line_at(b, i),
 					"byte 0x%02X at offset %zu is not ASCII, but the XML "
 					"declaration says encoding '%.*s' (declare UTF-8 if the "
-					"file is UTF-8)", c, bom + i, (int)enc_len, b + enc_off);
+					"file is UTF-8)", (unsigned char)b[i], bom + i,
+					(int)enc_len, b + enc_off);
 			return -1;
 		}
-		if (c == '\n' || (c == '\r' && (i + 1 >= len || b[i + 1] != '\n')))
-			line++;
-	}
 	return 0;
 }
 
 static int
 check_encoding(const char *b, size_t len, const char *file, struct pcifix_diags *diags)
 {
-	static const char *const ok[] = { "utf-8", "utf8", "us-ascii", "ascii" };
+	static const struct {
+		const char *name;
+		bool ascii;
+	} ok[] = { { "utf-8", false }, { "utf8", false }, { "us-ascii", true }, { "ascii", true } };
 	const char *decl_end, *enc;
 	size_t i, bom = 0;
 
@@ -750,9 +761,9 @@ check_encoding(const char *b, size_t len, const char *file, struct pcifix_diags 
 		size_t n = e ? (size_t)(e - enc) : 0;
 
 		for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
-			if (strlen(ok[i]) == n && strncasecmp(ok[i], enc, n) == 0)
-				return i >= 2 ? check_ascii(b, len, bom, (size_t)(enc - b), n,
-							    file, diags) : 0;
+			if (strlen(ok[i].name) == n && strncasecmp(ok[i].name, enc, n) == 0)
+				return ok[i].ascii ? check_ascii(b, len, bom, (size_t)(enc - b), n,
+								 file, diags) : 0;
 		pcifix_diag_add(diags, "xml-encoding", file, 1,
 				"encoding '%.*s' is not supported; pcifix reads UTF-8 "
 				"(convert the file with iconv and fix the XML declaration)",
