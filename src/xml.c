@@ -813,12 +813,7 @@ pcifix_xml_load(char *bytes, size_t len, const char *file, struct pcifix_diags *
 		const char *nul = memchr(bytes, '\0', len);
 
 		if (nul) {
-			unsigned line = 1;
-			const char *p;
-
-			for (p = bytes; p < nul; p++)
-				line += *p == '\n';
-			pcifix_diag_add(diags, "xml-syntax", file, line,
+			pcifix_diag_add(diags, "xml-syntax", file, line_at(bytes, (size_t)(nul - bytes)),
 					"NUL byte at offset %zu: char 0x0 is not allowed in XML",
 					(size_t)(nul - bytes));
 			goto fail;

@@ -543,6 +543,10 @@ static const struct bad_case bad_cases[] = {
 	{ "undefined entity in attribute", "<a>\n<b v='&foo;'/>\n</a>\n", 0, "xml-entity",
 	  "xml-syntax", 2 },
 	{ "NUL byte", "<a>\n<b>x\0y</b>\n</a>\n", 18, "xml-syntax", "xml-encoding", 2 },
+	{ "NUL byte, CR line ends", "<a>\r<b/>\r\n<b>x\0y</b>\r</a>\r", 26, "xml-syntax",
+	  "xml-encoding", 3 },
+	{ "declared ASCII, not ASCII", "<?xml version='1.0' encoding='ascii'?>\r\n<a>\r<b>caf\xc3\xa9</b>\n</a>\n",
+	  0, "xml-encoding", NULL, 3 },
 	/* Valid UTF-8, but a character XML does not allow: not an encoding problem. */
 	{ "control character", "<a>\n<b>x\x01y</b>\n</a>\n", 0, "xml-syntax", NULL, 2 },
 	{ "bad character reference", "<a>\n<b>&#0;</b>\n</a>\n", 0, "xml-syntax", NULL, 2 },
