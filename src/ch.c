@@ -51,11 +51,6 @@ static const struct pcifix_pci_model ch_segment = {
 	.max_slot = 31,
 };
 
-static bool
-streq(const char *a, const char *b)
-{
-	return a && b && strcmp(a, b) == 0;
-}
 
 static enum ch_group
 group_of(const struct pcifix_device *d)
@@ -64,9 +59,9 @@ group_of(const struct pcifix_device *d)
 	case PCIFIX_KIND_DISK:
 		return CH_DISK;
 	case PCIFIX_KIND_INTERFACE:
-		if (streq(d->type, "vdpa"))
+		if (pcifix_streq(d->type, "vdpa"))
 			return CH_VDPA;
-		if (streq(d->type, "hostdev"))
+		if (pcifix_streq(d->type, "hostdev"))
 			return CH_VFIO;
 		return CH_NET;
 	case PCIFIX_KIND_RNG:
@@ -74,19 +69,19 @@ group_of(const struct pcifix_device *d)
 	case PCIFIX_KIND_FILESYSTEM:
 		return CH_FS;
 	case PCIFIX_KIND_MEMORY:
-		if (streq(d->model, "virtio-pmem") || streq(d->model, "nvdimm"))
+		if (pcifix_streq(d->model, "virtio-pmem") || pcifix_streq(d->model, "nvdimm"))
 			return CH_PMEM;
-		if (streq(d->model, "virtio-mem"))
+		if (pcifix_streq(d->model, "virtio-mem"))
 			return CH_MEM;
 		return CH_NONE;
 	case PCIFIX_KIND_VSOCK:
 		return CH_VSOCK;
 	case PCIFIX_KIND_MEMBALLOON:
-		return streq(d->model, "none") ? CH_NONE : CH_BALLOON;
+		return pcifix_streq(d->model, "none") ? CH_NONE : CH_BALLOON;
 	case PCIFIX_KIND_WATCHDOG:
 		return CH_WATCHDOG;
 	case PCIFIX_KIND_HOSTDEV:
-		return streq(d->type, "pci") ? CH_VFIO : CH_NONE;
+		return pcifix_streq(d->type, "pci") ? CH_VFIO : CH_NONE;
 	default:
 		return CH_NONE;
 	}
@@ -120,7 +115,7 @@ boot_disk(const struct pcifix_domain *dom)
 		if (first == NULL)
 			first = d;
 		b = pcifix_node_child(d->node, "boot");
-		if (b && streq(pcifix_node_attr(b, "order"), "1"))
+		if (b && pcifix_streq(pcifix_node_attr(b, "order"), "1"))
 			return d;
 	}
 	return first;
@@ -191,7 +186,7 @@ pcifix_assign_ch(const struct pcifix_domain *dom, const struct pcifix_opts *opts
 		a->bus = d->bus;
 		a->index = d->index;
 		a->state = PCIFIX_A_OTHER;
-		if (d->kind == PCIFIX_KIND_CONTROLLER && streq(d->type, "pci")) {
+		if (d->kind == PCIFIX_KIND_CONTROLLER && pcifix_streq(d->type, "pci")) {
 			report(diags, file, "ch-controller", d, pcifix_xstrdup(
 				"Cloud Hypervisor has no PCI controllers: every device sits on bus 0 "
 				"of a PCI segment (remove this element)"));

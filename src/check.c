@@ -12,11 +12,6 @@
  * kind of edit); they never change the plan.
  */
 
-static bool
-streq(const char *a, const char *b)
-{
-	return a && b && strcmp(a, b) == 0;
-}
 
 static unsigned
 line_of(const struct pcifix_adev *a)
@@ -56,7 +51,7 @@ check_address_types(const struct pcifix_plan *plan, const struct pcifix_opts *op
 
 		if (d == NULL || d->addr.node == NULL)
 			continue;
-		pci_hostdev = d->kind == PCIFIX_KIND_HOSTDEV && streq(d->type, "pci");
+		pci_hostdev = d->kind == PCIFIX_KIND_HOSTDEV && pcifix_streq(d->type, "pci");
 		switch (d->addr.type) {
 		case PCIFIX_ADDR_NONE:
 			if (pci_hostdev && opts->fix_none) {
@@ -102,7 +97,7 @@ check_address_types(const struct pcifix_plan *plan, const struct pcifix_opts *op
 		case PCIFIX_ADDR_ABSENT:
 			break;
 		default:
-			if (d->kind == PCIFIX_KIND_DISK && streq(d->bus, "virtio"))
+			if (d->kind == PCIFIX_KIND_DISK && pcifix_streq(d->bus, "virtio"))
 				at(diags, plan, "address-type", a, pcifix_xasprintf(
 				   "virtio disk cannot have an address of type '%s'",
 				   d->addr.type_name));
@@ -243,9 +238,9 @@ check_hotplug(const struct pcifix_plan *plan, struct pcifix_adev **v, size_t n,
 		struct pcifix_adev key, *kp = &key;
 		size_t lo = 0, hi = n;
 
-		if (a->kind != PCIFIX_KIND_CONTROLLER || !streq(a->type, "pci") || !a->hotplug ||
-		    !(streq(a->model, "pcie-root-port") ||
-		      streq(a->model, "pcie-switch-downstream-port")))
+		if (a->kind != PCIFIX_KIND_CONTROLLER || !pcifix_streq(a->type, "pci") || !a->hotplug ||
+		    !(pcifix_streq(a->model, "pcie-root-port") ||
+		      pcifix_streq(a->model, "pcie-switch-downstream-port")))
 			continue;
 		ports++;
 		/* Is anything on its bus?  Find the first address >= (index, 0, 0). */

@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
 struct pcifix_edits;
 
@@ -590,6 +591,83 @@ void pcifix_plan_free(struct pcifix_plan *plan);
 int pcifix_adev_addr_cmp(const void *pa, const void *pb);
 /* A new, zeroed device in the plan (its address stays valid). */
 struct pcifix_adev *pcifix_plan_new_adev(struct pcifix_plan *plan);
+
+/* ---- the assigner's steps (plan.c, assign-*.c, lint-libvirt.c) -------- */
+
+/* How many bridges beyond libvirt's count pcifix may add before it gives up. */
+#define PCIFIX_MAX_EXTRA_BRIDGES 64
+
+/* One assignment attempt: what every step reads and writes. */
+struct pcifix_actx {
+	struct pcifix_plan *plan;
+	const struct pcifix_domain *dom;
+	const struct pcifix_target *t;
+	struct pcifix_diags *diags;
+	const char *file;
+	bool pcie_root;
+	int max_idx;                     /* highest PCI controller index before the dry run */
+	/* Per class, in libvirt's order. */
+	struct pcifix_adev **cls[PCIFIX_KIND__COUNT];
+	size_t ncls[PCIFIX_KIND__COUNT];
+	size_t capcls[PCIFIX_KIND__COUNT];
+	size_t extra_bridges;            /* relaxed mode: bridges beyond libvirt's count */
+	bool relaxed;
+};
+
+static inline bool
+pcifix_streq(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b) == 0;
+}
+
+/* plan.c: devices and controllers of the plan, and helpers the steps share. */
+void pcifix_plan_add_device(struct pcifix_actx *c, struct pcifix_device *d);
+bool pcifix_adev_is_pci_ctrl(const struct pcifix_adev *a);
+bool pcifix_adev_is_usb2(const struct pcifix_adev *a);
+bool pcifix_adev_wanted(const struct pcifix_adev *a);
+struct pcifix_adev *pcifix_plan_find_ctrl(const struct pcifix_plan *plan, const char *type,
+					  long long idx);
+struct pcifix_adev *pcifix_actx_add_controller(struct pcifix_actx *c, const char *type,
+					       long long idx, const char *model);
+void pcifix_actx_cls_add(struct pcifix_actx *c, enum pcifix_kind k, struct pcifix_adev *a);
+/* Report `msg` (taken and freed) about `a` under `rule`. */
+void pcifix_actx_report(struct pcifix_actx *c, const struct pcifix_adev *a, const char *rule,
+			char *msg);
+/* Find a slot for `a` and, in the real pass, keep it; -2: retry with more bridges. */
+int pcifix_actx_place(struct pcifix_actx *c, struct pcifix_addrset *s, struct pcifix_adev *a,
+		      int function);
+void pcifix_plan_reset(struct pcifix_plan *plan);
+
+/* assign-implicit.c */
+void pcifix_order_controllers(struct pcifix_plan *plan);
+int pcifix_add_implicit_devices(struct pcifix_actx *c);
+long pcifix_disk_index(const char *dev);
+
+/* assign-classes.c */
+extern const enum pcifix_kind pcifix_collect_order[];
+extern const size_t pcifix_collect_order_len;
+extern const enum pcifix_kind pcifix_class_order[];
+extern const size_t pcifix_class_order_len;
+void pcifix_build_classes(struct pcifix_actx *c);
+void pcifix_compute_flags(struct pcifix_actx *c);
+bool pcifix_ccw_devices(struct pcifix_actx *c);
+
+/* assign-chipset.c */
+bool pcifix_piix3_builtin(const struct pcifix_actx *c, const struct pcifix_adev *a);
+int pcifix_chipset_reserve(struct pcifix_actx *c, struct pcifix_addrset *s);
+int pcifix_place_usb2(struct pcifix_actx *c, struct pcifix_addrset *s, struct pcifix_adev *a);
+
+/* assign-values.c */
+int pcifix_fill_controller_values(struct pcifix_actx *c);
+void pcifix_fill_multifunction(struct pcifix_plan *plan);
+int pcifix_assign_zpci(struct pcifix_actx *c);
+
+/* lint-libvirt.c */
+int pcifix_lint_controllers(struct pcifix_actx *c);
+int pcifix_lint_ide(struct pcifix_actx *c);
+
+/* assign.c */
+const struct pcifix_pci_model *pcifix_default_bus_model(const struct pcifix_actx *c);
 
 /* ---- ch.c: Cloud Hypervisor --------------------------------------------- */
 

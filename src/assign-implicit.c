@@ -1,0 +1,277 @@
+/* assign-implicit.c - libvirt's controller list order and indexes, and the implicit devices it adds. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "pcifix.h"
+
+/*
+ * libvirt keeps controllers sorted by type of first appearance, then by
+ * index; a controller without index goes after the last one of its type.
+ */
+static void
+insert_controller(struct pcifix_plan *plan, struct pcifix_adev *a, bool companion)
+{
+	long i;
+	long at = -1;
+
+	for (i = (long)plan->nctrls - 1; i >= 0; i--) {
+		struct pcifix_adev *cur = plan->ctrls[i];
+
+		if (!pcifix_streq(cur->type, a->type))
+			continue;
+		if (a->index == -1) {
+			at = i + 1;
+			break;
+		}
+		if (cur->index > a->index) {
+			at = i;
+		} else if (!companion && cur->dev && pcifix_node_child(cur->dev->node, "master") &&
+			   cur->index == a->index) {
+			at = i;
+		} else if (at == -1) {
+			/* No break: an earlier one with a higher index still wins. */
+			at = i + 1;
+		}
+	}
+	if (at == -1)
+		at = (long)plan->nctrls;
+	memmove(&plan->ctrls[at + 1], &plan->ctrls[at],
+		(plan->nctrls - (size_t)at) * sizeof(*plan->ctrls));
+	plan->ctrls[at] = a;
+	plan->nctrls++;
+}
+
+static bool
+index_used(const struct pcifix_plan *plan, const char *type, long long idx)
+{
+	size_t i;
+
+	for (i = 0; i < plan->nctrls; i++)
+		if (pcifix_streq(plan->ctrls[i]->type, type) && plan->ctrls[i]->index == idx)
+			return true;
+	return false;
+}
+
+static void
+fill_indexes(struct pcifix_plan *plan)
+{
+	size_t i, j;
+
+	for (i = 0; i < plan->nctrls; i++) {
+		struct pcifix_adev *a = plan->ctrls[i];
+
+		if (a->index != -1)
+			continue;
+		if (pcifix_adev_is_usb2(a)) {
+			/* A companion joins the USB2 controller just before it. */
+			for (j = i; j-- > 0;) {
+				struct pcifix_adev *p = plan->ctrls[j];
+				size_t k;
+				bool taken = false;
+
+				if (!pcifix_adev_is_usb2(p) || p->index < 0)
+					continue;
+				for (k = 0; k < plan->nctrls; k++)
+					if (pcifix_adev_is_usb2(plan->ctrls[k]) && plan->ctrls[k]->index == p->index &&
+					    pcifix_streq(plan->ctrls[k]->model, a->model))
+						taken = true;
+				if (!taken)
+					a->index = p->index;
+				break;
+			}
+			if (a->index != -1)
+				continue;
+		}
+		{
+			long long idx = 0;
+
+			/* a->index is still -1, so it does not count itself. */
+			while (index_used(plan, a->type, idx))
+				idx++;
+			a->index = idx;
+		}
+	}
+}
+
+static void
+maybe_add_controller(struct pcifix_actx *c, const char *type, long long idx, const char *model)
+{
+	if (pcifix_plan_find_ctrl(c->plan, type, idx) == NULL)
+		pcifix_actx_add_controller(c, type, idx, model);
+}
+
+/* Index of a disk from its target name as libvirt reads it: hda -> 0, sdb -> 1,
+ * vdaa -> 26, xvdc -> 2; -1 when the name is not a disk name. */
+long
+pcifix_disk_index(const char *dev)
+{
+	static const char *const prefixes[] = { "fd", "hd", "vd", "sd", "xvd", "ubd" };
+	const char *p = NULL;
+	long idx = 0;
+	size_t i;
+
+	if (dev == NULL)
+		return -1;
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]) && p == NULL; i++)
+		if (strncmp(dev, prefixes[i], strlen(prefixes[i])) == 0)
+			p = dev + strlen(prefixes[i]);
+	if (p == NULL)
+		return -1;
+	for (i = 0; *p >= 'a' && *p <= 'z'; i++, p++) {
+		if (idx > 100000000)
+			return -1;
+		idx = (idx + (i < 1 ? 0 : 1)) * 26 + (*p - 'a');
+	}
+	while (*p >= '0' && *p <= '9')   /* a partition number */
+		p++;
+	if (i == 0 || *p)
+		return -1;
+	return idx;
+}
+
+/* The controller a disk on `bus` uses (its drive address, or libvirt's default). */
+static long
+disk_controller(const struct pcifix_device *d, long units)
+{
+	struct pcifix_node *a = d->addr.node;
+	unsigned long long v;
+
+	if (d->addr.type == PCIFIX_ADDR_DRIVE && a) {
+		const char *s = pcifix_node_attr(a, "controller");
+
+		if (s && pcifix_parse_uint(s, 65535, &v) == 0)
+			return (long)v;
+		return 0;
+	}
+	{
+		long idx = pcifix_disk_index(d->name);
+
+		return idx < 0 ? 0 : idx / units;
+	}
+}
+
+/*
+ * More controllers than this could never all get a PCI slot (a pc holds
+ * about 7700 devices): report instead of building them.
+ */
+#define MAX_IMPLIED_CONTROLLERS 1024
+
+static int
+add_disk_controllers(struct pcifix_actx *c, const char *type, const char *bus, long units,
+		     const char *model)
+{
+	const struct pcifix_domain *dom = c->dom;
+	const struct pcifix_device *worst = NULL;
+	long max = -1, i;
+	size_t k;
+
+	for (k = 0; k < dom->ndevs; k++) {
+		const struct pcifix_device *d = &dom->devs[k];
+
+		if ((d->kind == PCIFIX_KIND_DISK && pcifix_streq(d->bus, bus)) ||
+		    (strcmp(type, "scsi") == 0 && d->kind == PCIFIX_KIND_HOSTDEV &&
+		     pcifix_streq(d->type, "scsi") && d->addr.type == PCIFIX_ADDR_DRIVE)) {
+			long ctl = disk_controller(d, units);
+
+			if (ctl > max) {
+				max = ctl;
+				worst = d;
+			}
+		}
+	}
+	if (max >= MAX_IMPLIED_CONTROLLERS) {
+		char *desc = pcifix_device_describe(worst);
+
+		pcifix_diag_add(c->diags, "pci-capacity", c->file, worst->line,
+				"%s: it needs %s controller index %ld, so libvirt would add %ld %s "
+				"controllers, more than can ever get a PCI slot", desc, type, max,
+				max + 1, type);
+		free(desc);
+		return -1;
+	}
+	for (i = 0; i <= max; i++)
+		maybe_add_controller(c, type, i, model);
+	return 0;
+}
+
+static void
+add_virtio_serial_controllers(struct pcifix_actx *c)
+{
+	const struct pcifix_domain *dom = c->dom;
+	size_t k;
+
+	for (k = 0; k < dom->ndevs; k++) {
+		const struct pcifix_device *d = &dom->devs[k];
+		unsigned long long v = 0;
+
+		if ((d->kind != PCIFIX_KIND_CHANNEL && d->kind != PCIFIX_KIND_CONSOLE) ||
+		    !pcifix_streq(d->bus, "virtio"))
+			continue;
+		if (d->addr.type == PCIFIX_ADDR_VIRTIO_SERIAL && d->addr.node) {
+			const char *s = pcifix_node_attr(d->addr.node, "controller");
+
+			if (s == NULL || pcifix_parse_uint(s, 65535, &v) < 0)
+				v = 0;
+		}
+		maybe_add_controller(c, "virtio-serial", (long long)v, NULL);
+	}
+}
+
+int
+pcifix_add_implicit_devices(struct pcifix_actx *c)
+{
+	const struct pcifix_target *t = c->t;
+	struct pcifix_plan *plan = c->plan;
+	size_t i;
+	bool balloon = false, video = false, graphics = false;
+
+	/* The driver's defaults, in libvirt's order: USB, SATA, root bus, balloon. */
+	if (t->implicit_usb && pcifix_plan_find_ctrl(plan, "usb", 0) == NULL)
+		pcifix_actx_add_controller(c, "usb", 0, t->implicit_usb);
+	if (t->implicit_sata)
+		maybe_add_controller(c, "sata", 0, NULL);
+	if (!t->ccw)   /* s390x: only when a device takes PCI (see pcifix_ccw_devices) */
+		maybe_add_controller(c, "pci", 0, t->root_model);
+	for (i = 0; i < plan->ndevs; i++) {
+		balloon |= plan->devs[i]->kind == PCIFIX_KIND_MEMBALLOON;
+		video |= plan->devs[i]->kind == PCIFIX_KIND_VIDEO;
+	}
+	for (i = 0; i < c->dom->ndevs; i++)
+		graphics |= c->dom->devs[i].kind == PCIFIX_KIND_GRAPHICS;
+	if (t->implicit_memballoon && !balloon) {
+		struct pcifix_adev *a = pcifix_plan_new_adev(plan);
+
+		a->kind = PCIFIX_KIND_MEMBALLOON;
+		a->model = "virtio";
+		a->state = PCIFIX_A_WANTED;
+	}
+	/* Controllers that disks and virtio consoles need, then a video for graphics. */
+	if (add_disk_controllers(c, "scsi", "scsi", 7, t->default_scsi) < 0 ||
+	    add_disk_controllers(c, "ide", "ide", 4, NULL) < 0 ||
+	    add_disk_controllers(c, "sata", "sata", 6, NULL) < 0)
+		return -1;
+	add_virtio_serial_controllers(c);
+	if (graphics && !video) {
+		struct pcifix_adev *a = pcifix_plan_new_adev(plan);
+
+		a->kind = PCIFIX_KIND_VIDEO;
+		a->model = t->default_video;
+		a->state = PCIFIX_A_WANTED;
+	}
+	return 0;
+}
+
+/* The controllers in libvirt's list order, every index filled in. */
+void
+pcifix_order_controllers(struct pcifix_plan *plan)
+{
+	size_t i;
+
+	for (i = 0; i < plan->ndevs; i++)
+		if (plan->devs[i]->kind == PCIFIX_KIND_CONTROLLER)
+			insert_controller(plan, plan->devs[i],
+					  pcifix_node_child(plan->devs[i]->dev->node, "master") != NULL);
+	fill_indexes(plan);
+}

@@ -1,0 +1,201 @@
+/* lint-libvirt.c - libvirt's define-time rejections of controllers, checked on the plan. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "pcifix.h"
+
+/* <target><node>N</node></target> must name a cell of <cpu><numa>. */
+static bool
+numa_node_ok(struct pcifix_actx *c, struct pcifix_adev *a)
+{
+	struct pcifix_node *node = pcifix_node_child(a->dev->target.node, "node"), *cpu, *numa, *cell;
+	unsigned long long want, id;
+	size_t ncells = 0;
+
+	if (node == NULL || node->text == NULL || pcifix_parse_uint(node->text, 65535, &want) < 0)
+		return true;
+	if (a->index == 0) {
+		pcifix_actx_report(c, a, "pci-controller", pcifix_xstrdup(
+			"the PCI controller with index=0 can't be associated with a NUMA node"));
+		return false;
+	}
+	cpu = pcifix_node_child(c->dom->doc->root, "cpu");
+	numa = cpu ? pcifix_node_child(cpu, "numa") : NULL;
+	for (cell = numa ? numa->first_child : NULL; cell; cell = cell->next) {
+		if (cell->in_namespace || strcmp(cell->name, "cell") != 0)
+			continue;
+		ncells++;
+		if (pcifix_parse_uint(pcifix_node_attr(cell, "id"), 65535, &id) == 0 && id == want)
+			return true;
+	}
+	pcifix_actx_report(c, a, "pci-controller", pcifix_xasprintf(
+		"%s with index %lld is configured for a NUMA node (%llu) not present in the "
+		"domain's <cpu><numa> array (%zu)", a->model, a->index, want, ncells));
+	return false;
+}
+
+/* IDE: only the PIIX3's single controller (index 0). */
+int
+pcifix_lint_ide(struct pcifix_actx *c)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < c->plan->nctrls; i++) {
+		struct pcifix_adev *a = c->plan->ctrls[i];
+
+		if (!pcifix_streq(a->type, "ide"))
+			continue;
+		if (c->t->chipset != PCIFIX_CHIPSET_PIIX3) {
+			pcifix_actx_report(c, a, "pci-controller", pcifix_xstrdup(
+				a->dev ? "IDE controllers are unsupported for this QEMU binary or "
+					 "machine type" :
+				"IDE disks need an IDE controller, which this machine type does "
+				"not have (use bus='sata' or 'scsi')"));
+			rc = -1;
+		} else if (a->index > 0) {
+			pcifix_actx_report(c, a, "pci-controller", pcifix_xasprintf(
+				"only a single IDE controller is supported for this machine type "
+				"(index %lld)%s", a->index, a->dev ? "" :
+				": an IDE disk names controller 1 or more"));
+			rc = -1;
+		}
+	}
+	return rc;
+}
+
+/* A written <target> value outside what libvirt accepts. */
+static bool
+target_out_of_range(struct pcifix_actx *c, struct pcifix_adev *a, const char *name, long long v,
+		    long long lo, long long hi)
+{
+	if (v < 0 || (v >= lo && v <= hi))
+		return false;
+	pcifix_actx_report(c, a, "pci-controller", pcifix_xasprintf(
+		"PCI controller %s '%lld' out of range - must be %lld-%lld", name, v, lo, hi));
+	return true;
+}
+
+static int
+ctrl_key_cmp(const void *pa, const void *pb)
+{
+	const struct pcifix_adev *a = *(struct pcifix_adev *const *)pa;
+	const struct pcifix_adev *b = *(struct pcifix_adev *const *)pb;
+	int r = strcmp(a->type ? a->type : "", b->type ? b->type : "");
+
+	if (r)
+		return r;
+	if (a->index != b->index)
+		return a->index < b->index ? -1 : 1;
+	r = strcmp(a->model ? a->model : "", b->model ? b->model : "");
+	if (r)
+		return r;
+	return a->order < b->order ? -1 : a->order > b->order;
+}
+
+/* libvirt's checks of controllers; every problem is reported. */
+int
+pcifix_lint_controllers(struct pcifix_actx *c)
+{
+	struct pcifix_plan *plan = c->plan;
+	struct pcifix_adev **v;
+	size_t i;
+	int rc = 0;
+
+	/* Duplicate indexes: sort a copy by (type, index). */
+	v = pcifix_xcalloc(plan->nctrls + 1, sizeof(*v));
+	for (i = 0; i < plan->nctrls; i++) {
+		v[i] = plan->ctrls[i];
+		v[i]->order = (unsigned)i;
+	}
+	qsort(v, plan->nctrls, sizeof(*v), ctrl_key_cmp);
+	for (i = 1; i < plan->nctrls; i++) {
+		struct pcifix_adev *p = v[i - 1], *a = v[i];
+
+		/* A USB2 set shares one index on purpose, one controller per model. */
+		if (!pcifix_streq(p->type, a->type) || p->index != a->index ||
+		    (pcifix_adev_is_usb2(p) && pcifix_adev_is_usb2(a) && !pcifix_streq(p->model, a->model)))
+			continue;
+		pcifix_actx_report(c, plan->ctrls[p->order > a->order ? p->order : a->order], "pci-controller",
+		       pcifix_xasprintf("multiple '%s' controllers with index '%lld'", a->type,
+					a->index));
+		rc = -1;
+	}
+	free(v);
+
+	for (i = 0; i < plan->nctrls; i++) {
+		struct pcifix_adev *a = plan->ctrls[i];
+		const struct pcifix_pci_model *m;
+
+		if (!pcifix_adev_is_pci_ctrl(a))
+			continue;
+		m = pcifix_pci_model_find(a->model);
+		if (a->index == 0 && !pcifix_streq(a->model, c->t->root_model)) {
+			pcifix_actx_report(c, a, "pci-controller", pcifix_xasprintf(
+				"the PCI controller with index='0' must be model='%s' for this "
+				"machine type, but model='%s' was found instead", c->t->root_model,
+				a->model ? a->model : "(none)"));
+			rc = -1;
+			continue;
+		}
+		if (m == NULL) {
+			pcifix_actx_report(c, a, "pci-controller",
+			       a->model ? pcifix_xasprintf("unknown PCI controller model '%s'",
+							   a->model) :
+			       pcifix_xasprintf("PCI controller index %lld has no model; libvirt "
+						"rejects it (\"PCI controller model was not set "
+						"correctly\")", a->index));
+			rc = -1;
+			continue;
+		}
+		if (m->is_root && a->index != 0 && !c->t->phbs) {
+			pcifix_actx_report(c, a, "pci-controller", pcifix_xstrdup(
+				"pci-root and pcie-root controllers should have index 0"));
+			rc = -1;
+		}
+		if (m->is_root && a->dev && a->dev->addr.type != PCIFIX_ADDR_ABSENT) {
+			pcifix_actx_report(c, a, "pci-controller", pcifix_xstrdup(
+				"pci-root and pcie-root controllers should not have an address"));
+			rc = -1;
+		}
+		if (a->index > 255) {
+			pcifix_actx_report(c, a, "pci-controller", pcifix_xasprintf(
+				"PCI controller index %lld too high, maximum is 255", a->index));
+			rc = -1;
+		}
+		if ((strcmp(m->model, "pci-expander-bus") == 0 &&
+		     c->t->family != PCIFIX_FAMILY_PC) ||
+		    (strcmp(m->model, "pcie-expander-bus") == 0 &&
+		     c->t->family != PCIFIX_FAMILY_Q35)) {
+			pcifix_actx_report(c, a, "pci-controller", pcifix_xasprintf(
+				"%s controllers are only supported on %s-based machine types",
+				m->model, strcmp(m->model, "pci-expander-bus") == 0 ? "440fx" :
+				"q35"));
+			rc = -1;
+		}
+		if (a->model_name &&
+		    !(m->model_name && strcmp(a->model_name, m->model_name) == 0) &&
+		    !(m->alt_name && strcmp(a->model_name, m->alt_name) == 0) &&
+		    !(c->t->phbs && strcmp(m->model, "pci-root") == 0 &&
+		      strcmp(a->model_name, "spapr-pci-host-bridge") == 0)) {
+			pcifix_actx_report(c, a, "pci-controller", pcifix_xasprintf(
+				"<model name='%s'/> does not fit a %s controller (libvirt: "
+				"\"Option 'modelName' has invalid value\"); it takes %s%s%s",
+				a->model_name, m->model,
+				m->model_name ? m->model_name : "no model name",
+				m->alt_name ? " or " : "", m->alt_name ? m->alt_name : ""));
+			rc = -1;
+		}
+		if (a->dev && a->dev->target.node && !numa_node_ok(c, a)) {
+			rc = -1;
+		}
+		if (target_out_of_range(c, a, "chassisNr", a->chassis_nr, 1, 255) ||
+		    target_out_of_range(c, a, "chassis", a->chassis, 0, 255) ||
+		    target_out_of_range(c, a, "port", a->port, 0, 255) ||
+		    target_out_of_range(c, a, "busNr", a->bus_nr, 1, 254))
+			rc = -1;
+	}
+	return rc;
+}

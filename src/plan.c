@@ -1,0 +1,219 @@
+/* plan.c - the assigner's plan: its devices, controllers and the helpers every step shares. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "pcifix.h"
+
+struct pcifix_adev *
+pcifix_plan_new_adev(struct pcifix_plan *plan)
+{
+	struct pcifix_adev *a;
+
+	if (plan->ndevs == plan->cap)
+		plan->devs = pcifix_xgrow(plan->devs, &plan->cap, 64, sizeof(*plan->devs));
+	/* Each on its own, so that pointers to it stay valid. */
+	a = pcifix_xcalloc(1, sizeof(*a));
+	plan->devs[plan->ndevs++] = a;
+	a->index = -1;
+	a->chassis_nr = a->chassis = a->port = a->bus_nr = a->target_index = -1;
+	a->zpci_uid = a->zpci_fid = -1;
+	a->want_segment = -1;
+	a->hotplug = true;
+	return a;
+}
+
+bool
+pcifix_adev_is_pci_ctrl(const struct pcifix_adev *a)
+{
+	return a->kind == PCIFIX_KIND_CONTROLLER && pcifix_streq(a->type, "pci");
+}
+
+bool
+pcifix_adev_is_usb2(const struct pcifix_adev *a)
+{
+	return a->kind == PCIFIX_KIND_CONTROLLER && pcifix_streq(a->type, "usb") && a->model &&
+	       (strcmp(a->model, "ich9-ehci1") == 0 || strcmp(a->model, "ich9-uhci1") == 0 ||
+		strcmp(a->model, "ich9-uhci2") == 0 || strcmp(a->model, "ich9-uhci3") == 0);
+}
+
+void
+pcifix_plan_add_device(struct pcifix_actx *c, struct pcifix_device *d)
+{
+	struct pcifix_adev *a = pcifix_plan_new_adev(c->plan);
+
+	a->dev = d;
+	a->kind = d->kind;
+	a->type = d->type;
+	a->model = d->model;
+	a->bus = d->bus;
+	a->index = d->index;
+	switch (d->addr.type) {
+	case PCIFIX_ADDR_ABSENT:
+		a->state = PCIFIX_A_WANTED;
+		break;
+	case PCIFIX_ADDR_PCI:
+		if (d->addr.empty) {
+			a->state = PCIFIX_A_WANTED;
+		} else {
+			a->state = PCIFIX_A_PCI;
+			a->addr = d->addr.pci;
+			a->multi = d->addr.multifunction;
+			a->from_file = true;
+		}
+		a->zpci_uid = d->addr.zpci_uid;
+		a->zpci_fid = d->addr.zpci_fid;
+		break;
+	default:
+		a->state = PCIFIX_A_OTHER;
+		break;
+	}
+	/* The defaults libvirt fills in before it assigns anything. */
+	switch (c->t ? d->kind : PCIFIX_KIND_OTHER) {
+	case PCIFIX_KIND_INTERFACE:
+		if (a->model == NULL && !pcifix_streq(a->type, "hostdev"))
+			a->model = c->t->default_nic;
+		break;
+	case PCIFIX_KIND_VIDEO:
+		if (a->model == NULL || strcmp(a->model, "default") == 0)
+			a->model = c->t->default_video;
+		break;
+	case PCIFIX_KIND_CONTROLLER:
+		if (pcifix_streq(a->type, "usb") && a->model == NULL)
+			a->model = c->t->default_usb;
+		else if (pcifix_streq(a->type, "scsi") && a->model == NULL)
+			a->model = c->t->default_scsi;
+		else if (pcifix_streq(a->type, "pci") && a->model == NULL && a->index == 0)
+			a->model = c->t->root_model;
+		break;
+	default:
+		break;
+	}
+	if (d->kind == PCIFIX_KIND_CONTROLLER && pcifix_streq(a->type, "pci")) {
+		/* What the file wrote; libvirt's defaults are filled in later. */
+		a->model_name = d->model_name;
+		a->chassis_nr = d->target.chassis_nr;
+		a->chassis = d->target.chassis;
+		a->port = d->target.port;
+		a->bus_nr = d->target.bus_nr;
+		a->target_index = d->target.index;
+		a->hotplug = d->target.hotplug != PCIFIX_TRI_OFF;
+	}
+}
+
+struct pcifix_adev *
+pcifix_plan_find_ctrl(const struct pcifix_plan *plan, const char *type, long long idx)
+{
+	size_t i;
+
+	for (i = 0; i < plan->nctrls; i++)
+		if (pcifix_streq(plan->ctrls[i]->type, type) && plan->ctrls[i]->index == idx)
+			return plan->ctrls[i];
+	return NULL;
+}
+
+struct pcifix_adev *
+pcifix_actx_add_controller(struct pcifix_actx *c, const char *type, long long idx,
+			   const char *model)
+{
+	struct pcifix_adev *a = pcifix_plan_new_adev(c->plan);
+
+	a->kind = PCIFIX_KIND_CONTROLLER;
+	a->type = type;
+	a->model = model;
+	a->index = idx;
+	a->state = PCIFIX_A_WANTED;
+	if (c->plan->nctrls == c->plan->ctrl_cap)
+		c->plan->ctrls = pcifix_xgrow(c->plan->ctrls, &c->plan->ctrl_cap, 64,
+					      sizeof(*c->plan->ctrls));
+	c->plan->ctrls[c->plan->nctrls++] = a;
+	return a;
+}
+
+void
+pcifix_actx_cls_add(struct pcifix_actx *c, enum pcifix_kind k, struct pcifix_adev *a)
+{
+	if (c->ncls[k] == c->capcls[k])
+		c->cls[k] = pcifix_xgrow(c->cls[k], &c->capcls[k], 16, sizeof(*c->cls[k]));
+	c->cls[k][c->ncls[k]++] = a;
+}
+
+void
+pcifix_actx_report(struct pcifix_actx *c, const struct pcifix_adev *a, const char *rule, char *msg)
+{
+	char *desc = a->dev ? pcifix_device_describe(a->dev) : NULL;
+	/* Problems with an address point at the <address>, others at the element. */
+	bool about_address = strcmp(rule, "pci-address") == 0 || strcmp(rule, "pci-duplicate") == 0;
+	unsigned line = a->dev ? (about_address && a->dev->addr.node && a->from_file ?
+				  a->dev->addr.node->line : a->dev->line) : 0;
+
+	if (desc == NULL && a->kind == PCIFIX_KIND_CONTROLLER)
+		desc = pcifix_xasprintf("the %s controller index %lld that libvirt adds",
+					a->model ? a->model : a->type, a->index);
+	pcifix_diag_add(c->diags, rule, c->file, line, "%s%s%s", desc ? desc : "",
+			desc ? ": " : "", msg);
+	free(desc);
+	free(msg);
+}
+
+/* Find a slot for `a` and, in the real pass, keep it; -2: retry with more bridges. */
+int
+pcifix_actx_place(struct pcifix_actx *c, struct pcifix_addrset *s, struct pcifix_adev *a,
+		  int function)
+{
+	struct pcifix_pci_addr addr;
+	char *err;
+
+	if (pcifix_addrset_reserve_next(s, a->flags, function, &addr, &err) < 0) {
+		if (!s->dry_run && c->extra_bridges < PCIFIX_MAX_EXTRA_BRIDGES) {
+			/* libvirt stops here; pcifix tries again with more bridges. */
+			free(err);
+			return -2;
+		}
+		pcifix_actx_report(c, a, "pci-capacity", err);
+		return -1;
+	}
+	if (!s->dry_run) {
+		a->state = PCIFIX_A_PCI;
+		a->addr = addr;
+		a->assigned = true;
+	}
+	return 0;
+}
+
+bool
+pcifix_adev_wanted(const struct pcifix_adev *a)
+{
+	return a->state == PCIFIX_A_WANTED && a->flags != 0;
+}
+
+int
+pcifix_adev_addr_cmp(const void *pa, const void *pb)
+{
+	const struct pcifix_adev *a = *(struct pcifix_adev *const *)pa;
+	const struct pcifix_adev *b = *(struct pcifix_adev *const *)pb;
+
+	return pcifix_pci_addr_cmp(&a->addr, &b->addr);
+}
+
+void
+pcifix_plan_reset(struct pcifix_plan *plan)
+{
+	size_t i;
+
+	for (i = 0; i < plan->ndevs; i++)
+		free(plan->devs[i]);
+	free(plan->devs);
+	free(plan->ctrls);
+	plan->devs = NULL;
+	plan->ctrls = NULL;
+	plan->ndevs = plan->cap = plan->nctrls = plan->ctrl_cap = 0;
+}
+
+void
+pcifix_plan_free(struct pcifix_plan *plan)
+{
+	pcifix_plan_reset(plan);
+	memset(plan, 0, sizeof(*plan));
+}
