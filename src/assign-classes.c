@@ -33,12 +33,7 @@ const size_t pcifix_class_order_len = sizeof(pcifix_class_order) / sizeof(pcifix
 static bool
 video_primary(const struct pcifix_adev *a)
 {
-	struct pcifix_node *m;
-
-	if (a->dev == NULL)
-		return false;
-	m = pcifix_node_child(a->dev->node, "model");
-	return m && pcifix_streq(pcifix_node_attr(m, "primary"), "yes");
+	return a->dev && a->dev->primary;
 }
 
 /*

@@ -27,7 +27,7 @@ insert_controller(struct pcifix_plan *plan, struct pcifix_adev *a, bool companio
 		}
 		if (cur->index > a->index) {
 			at = i;
-		} else if (!companion && cur->dev && pcifix_node_child(cur->dev->node, "master") &&
+		} else if (!companion && cur->dev && cur->dev->usb_master &&
 			   cur->index == a->index) {
 			at = i;
 		} else if (at == -1) {
@@ -135,16 +135,8 @@ pcifix_disk_index(const char *dev)
 static long
 disk_controller(const struct pcifix_device *d, long units)
 {
-	struct pcifix_node *a = d->addr.node;
-	unsigned long long v;
-
-	if (d->addr.type == PCIFIX_ADDR_DRIVE && a) {
-		const char *s = pcifix_node_attr(a, "controller");
-
-		if (s && pcifix_parse_uint(s, 65535, &v) == 0)
-			return (long)v;
-		return 0;
-	}
+	if (d->addr.type == PCIFIX_ADDR_DRIVE)
+		return d->addr.controller < 0 ? 0 : (long)d->addr.controller;
 	{
 		long idx = pcifix_disk_index(d->name);
 
@@ -204,18 +196,14 @@ add_virtio_serial_controllers(struct pcifix_actx *c)
 
 	for (k = 0; k < dom->ndevs; k++) {
 		const struct pcifix_device *d = &dom->devs[k];
-		unsigned long long v = 0;
+		long long v = 0;
 
 		if ((d->kind != PCIFIX_KIND_CHANNEL && d->kind != PCIFIX_KIND_CONSOLE) ||
 		    !pcifix_streq(d->bus, "virtio"))
 			continue;
-		if (d->addr.type == PCIFIX_ADDR_VIRTIO_SERIAL && d->addr.node) {
-			const char *s = pcifix_node_attr(d->addr.node, "controller");
-
-			if (s == NULL || pcifix_parse_uint(s, 65535, &v) < 0)
-				v = 0;
-		}
-		maybe_add_controller(c, "virtio-serial", (long long)v, NULL);
+		if (d->addr.type == PCIFIX_ADDR_VIRTIO_SERIAL && d->addr.controller >= 0)
+			v = d->addr.controller;
+		maybe_add_controller(c, "virtio-serial", v, NULL);
 	}
 }
 
@@ -271,7 +259,6 @@ pcifix_order_controllers(struct pcifix_plan *plan)
 
 	for (i = 0; i < plan->ndevs; i++)
 		if (plan->devs[i]->kind == PCIFIX_KIND_CONTROLLER)
-			insert_controller(plan, plan->devs[i],
-					  pcifix_node_child(plan->devs[i]->dev->node, "master") != NULL);
+			insert_controller(plan, plan->devs[i], plan->devs[i]->dev->usb_master);
 	fill_indexes(plan);
 }

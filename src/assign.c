@@ -116,8 +116,8 @@ collect(struct pcifix_actx *c, struct pcifix_addrset *s)
 			}
 			if (a->addr.bus != before)
 				a->bus_moved = true;
-			if (s->nbuses > had && a->dev && a->dev->addr.node)
-				warn_grown(c, s, had, before, a->dev->addr.node->line);
+			if (s->nbuses > had && a->dev && a->dev->addr.line)
+				warn_grown(c, s, had, before, a->dev->addr.line);
 		}
 	}
 	return rc;

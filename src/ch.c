@@ -93,7 +93,7 @@ report(struct pcifix_diags *diags, const char *file, const char *rule,
 {
 	char *desc = d ? pcifix_device_describe(d) : NULL;
 
-	pcifix_diag_add(diags, rule, file, d ? (d->addr.node ? d->addr.node->line : d->line) : 0,
+	pcifix_diag_add(diags, rule, file, d ? (d->addr.line ? d->addr.line : d->line) : 0,
 			"%s%s%s", desc ? desc : "", desc ? ": " : "", msg);
 	free(desc);
 	free(msg);
@@ -108,14 +108,12 @@ boot_disk(const struct pcifix_domain *dom)
 
 	for (i = 0; i < dom->ndevs; i++) {
 		const struct pcifix_device *d = &dom->devs[i];
-		struct pcifix_node *b;
 
 		if (d->kind != PCIFIX_KIND_DISK)
 			continue;
 		if (first == NULL)
 			first = d;
-		b = pcifix_node_child(d->node, "boot");
-		if (b && pcifix_streq(pcifix_node_attr(b, "order"), "1"))
+		if (d->boot_first)
 			return d;
 	}
 	return first;
@@ -204,7 +202,7 @@ pcifix_assign_ch(const struct pcifix_domain *dom, const struct pcifix_opts *opts
 		/* <address type='pci' domain='N'/>: any free slot, but on segment N. */
 		if (d->addr.type == PCIFIX_ADDR_PCI && d->addr.pci.bus == 0 && d->addr.pci.slot == 0 &&
 		    d->addr.pci.function == 0 && !opts->ch_slot0 &&
-		    pcifix_node_attr(d->addr.node, "slot") == NULL) {
+		    !d->addr.has_slot) {
 			a->state = PCIFIX_A_WANTED;
 			a->want_segment = d->addr.pci.domain;
 			continue;

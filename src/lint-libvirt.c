@@ -10,29 +10,23 @@
 static bool
 numa_node_ok(struct pcifix_actx *c, struct pcifix_adev *a)
 {
-	struct pcifix_node *node = pcifix_node_child(a->dev->target.node, "node"), *cpu, *numa, *cell;
-	unsigned long long want, id;
-	size_t ncells = 0;
+	long long want = a->dev->target.numa_node;
+	size_t i;
 
-	if (node == NULL || node->text == NULL || pcifix_parse_uint(node->text, 65535, &want) < 0)
+	if (want < 0)
 		return true;
 	if (a->index == 0) {
 		pcifix_actx_report(c, a, "pci-controller", pcifix_xstrdup(
 			"the PCI controller with index=0 can't be associated with a NUMA node"));
 		return false;
 	}
-	cpu = pcifix_node_child(c->dom->doc->root, "cpu");
-	numa = cpu ? pcifix_node_child(cpu, "numa") : NULL;
-	for (cell = numa ? numa->first_child : NULL; cell; cell = cell->next) {
-		if (cell->in_namespace || strcmp(cell->name, "cell") != 0)
-			continue;
-		ncells++;
-		if (pcifix_parse_uint(pcifix_node_attr(cell, "id"), 65535, &id) == 0 && id == want)
+	for (i = 0; i < c->dom->n_numa_cells; i++)
+		if (c->dom->numa_cell_ids[i] == want)
 			return true;
-	}
 	pcifix_actx_report(c, a, "pci-controller", pcifix_xasprintf(
-		"%s with index %lld is configured for a NUMA node (%llu) not present in the "
-		"domain's <cpu><numa> array (%zu)", a->model, a->index, want, ncells));
+		"%s with index %lld is configured for a NUMA node (%lld) not present in the "
+		"domain's <cpu><numa> array (%zu)", a->model, a->index, want,
+		c->dom->n_numa_cells));
 	return false;
 }
 
@@ -188,7 +182,7 @@ pcifix_lint_controllers(struct pcifix_actx *c)
 				m->alt_name ? " or " : "", m->alt_name ? m->alt_name : ""));
 			rc = -1;
 		}
-		if (a->dev && a->dev->target.node && !numa_node_ok(c, a)) {
+		if (a->dev && !numa_node_ok(c, a)) {
 			rc = -1;
 		}
 		if (target_out_of_range(c, a, "chassisNr", a->chassis_nr, 1, 255) ||

@@ -356,6 +356,15 @@ parse_pci_address(struct build *b, struct pcifix_node *n, struct pcifix_address 
 	return rc;
 }
 
+/* A plain number up to 65535, or -1: for values libvirt reads leniently. */
+static long long
+uint_or_none(const char *s)
+{
+	unsigned long long v;
+
+	return s && pcifix_parse_uint(s, 65535, &v) == 0 ? (long long)v : -1;
+}
+
 static int
 parse_address(struct build *b, struct pcifix_node *n, struct pcifix_address *a)
 {
@@ -364,8 +373,11 @@ parse_address(struct build *b, struct pcifix_node *n, struct pcifix_address *a)
 
 	memset(a, 0, sizeof(*a));
 	a->node = n;
+	a->line = n->line;
 	a->type_name = type;
 	a->type = PCIFIX_ADDR_OTHER;
+	a->has_slot = pcifix_node_attr(n, "slot") != NULL;
+	a->controller = uint_or_none(pcifix_node_attr(n, "controller"));
 	if (type == NULL)
 		return 0;  /* libvirt ignores an <address> without a type */
 	for (i = 0; i < sizeof(addr_types) / sizeof(addr_types[0]); i++)
@@ -392,11 +404,14 @@ parse_controller(struct build *b, struct pcifix_device *d)
 	m = pcifix_node_child(n, "model");
 	d->model_name = m ? pcifix_node_attr(m, "name") : NULL;
 	d->target.chassis_nr = d->target.chassis = d->target.port = -1;
-	d->target.bus_nr = d->target.index = -1;
+	d->target.bus_nr = d->target.index = d->target.numa_node = -1;
+	d->usb_master = pcifix_node_child(n, "master") != NULL;
 	t = pcifix_node_child(n, "target");
 	d->target.node = t;
 	if (t == NULL)
 		return;
+	m = pcifix_node_child(t, "node");
+	d->target.numa_node = m ? uint_or_none(m->text) : -1;
 	number_attr(b, t, "chassisNr", INT_MAX, -1, &d->target.chassis_nr);
 	number_attr(b, t, "chassis", INT_MAX, -1, &d->target.chassis);
 	number_attr(b, t, "port", INT_MAX, -1, &d->target.port);
@@ -428,7 +443,7 @@ add_device(struct build *b, struct pcifix_node *n, enum pcifix_kind k, size_t *c
 	struct pcifix_domain *dom = b->dom;
 	const struct kind_desc *kd = &kinds[k];
 	struct pcifix_device *d;
-	struct pcifix_node *addr;
+	struct pcifix_node *addr, *flag;
 
 	if (dom->ndevs == *cap)
 		dom->devs = pcifix_xgrow(dom->devs, cap, 32, sizeof(*dom->devs));
@@ -446,10 +461,34 @@ add_device(struct build *b, struct pcifix_node *n, enum pcifix_kind k, size_t *c
 	addr = pcifix_node_child(n, "address");
 	if (addr)
 		parse_address(b, addr, &d->addr);
+	else
+		d->addr.controller = -1;
+	flag = pcifix_node_child(n, "boot");
+	d->boot_first = flag && pcifix_streq(pcifix_node_attr(flag, "order"), "1");
+	flag = k == PCIFIX_KIND_VIDEO ? pcifix_node_child(n, "model") : NULL;
+	d->primary = flag && pcifix_streq(pcifix_node_attr(flag, "primary"), "yes");
 	if (k == PCIFIX_KIND_CONTROLLER)
 		parse_controller(b, d);
 	else if (k == PCIFIX_KIND_HOSTDEV)
 		parse_hostdev_source(b, d);
+}
+
+/* The ids of <cpu><numa><cell>s, in order. */
+static void
+parse_numa_cells(struct pcifix_domain *dom, const struct pcifix_node *root)
+{
+	struct pcifix_node *cpu = pcifix_node_child(root, "cpu"), *numa, *cell;
+	size_t cap = 0;
+
+	numa = cpu ? pcifix_node_child(cpu, "numa") : NULL;
+	for (cell = numa ? numa->first_child : NULL; cell; cell = cell->next) {
+		if (cell->in_namespace || strcmp(cell->name, "cell") != 0)
+			continue;
+		if (dom->n_numa_cells == cap)
+			dom->numa_cell_ids = pcifix_xgrow(dom->numa_cell_ids, &cap, 8,
+							  sizeof(*dom->numa_cell_ids));
+		dom->numa_cell_ids[dom->n_numa_cells++] = uint_or_none(pcifix_node_attr(cell, "id"));
+	}
 }
 
 struct pcifix_domain *
@@ -520,6 +559,7 @@ pcifix_model_build(struct pcifix_doc *doc, struct pcifix_diags *diags)
 				add_device(&b, n, k, &cap);
 		}
 	}
+	parse_numa_cells(dom, root);
 	if (b.errors) {
 		pcifix_domain_free(dom);
 		return NULL;
@@ -532,6 +572,7 @@ pcifix_domain_free(struct pcifix_domain *dom)
 {
 	if (dom == NULL)
 		return;
+	free(dom->numa_cell_ids);
 	free(dom->devs);
 	free(dom);
 }

@@ -301,6 +301,9 @@ struct pcifix_address {
 	enum pcifix_tristate multifunction;
 	bool empty;              /* pci with domain, bus and slot all 0: "assign me" */
 	struct pcifix_node *node;            /* the <address> element, or NULL */
+	unsigned line;                       /* its line; 0 when there is none */
+	bool has_slot;                       /* slot= written (CHV: domain alone picks a segment) */
+	long long controller;    /* drive/virtio-serial controller=; -1: absent or not a number */
 	long long zpci_uid;      /* s390x <zpci uid fid/>; -1 when not written */
 	long long zpci_fid;
 	struct pcifix_node *zpci;            /* the <zpci> element, or NULL */
@@ -314,6 +317,7 @@ struct pcifix_ctrl_target {
 	long long bus_nr;
 	long long index;         /* pseries PHB target index */
 	enum pcifix_tristate hotplug;
+	long long numa_node;     /* <node> text; -1 when absent or not a number */
 	struct pcifix_node *node;
 };
 
@@ -335,6 +339,9 @@ struct pcifix_device {
 	/* Hostdevs only: host PCI address, as written. */
 	struct pcifix_pci_addr host_addr;
 	bool has_host_addr;
+	bool usb_master;         /* controllers: has <master> (a USB companion) */
+	bool primary;            /* video: <model primary='yes'/> */
+	bool boot_first;         /* <boot order='1'/> */
 };
 
 enum pcifix_virt {
@@ -368,6 +375,9 @@ struct pcifix_domain {
 	struct pcifix_node *devices_node;    /* <devices>, or NULL */
 	struct pcifix_device *devs;          /* document order */
 	size_t ndevs;
+	/* <cpu><numa><cell id=...>: each cell's id, -1 where not a number. */
+	long long *numa_cell_ids;
+	size_t n_numa_cells;
 };
 
 /*

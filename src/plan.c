@@ -145,8 +145,8 @@ pcifix_actx_report(struct pcifix_actx *c, const struct pcifix_adev *a, const cha
 	char *desc = a->dev ? pcifix_device_describe(a->dev) : NULL;
 	/* Problems with an address point at the <address>, others at the element. */
 	bool about_address = strcmp(rule, "pci-address") == 0 || strcmp(rule, "pci-duplicate") == 0;
-	unsigned line = a->dev ? (about_address && a->dev->addr.node && a->from_file ?
-				  a->dev->addr.node->line : a->dev->line) : 0;
+	unsigned line = a->dev ? (about_address && a->dev->addr.line && a->from_file ?
+				  a->dev->addr.line : a->dev->line) : 0;
 
 	if (desc == NULL && a->kind == PCIFIX_KIND_CONTROLLER)
 		desc = pcifix_xasprintf("the %s controller index %lld that libvirt adds",

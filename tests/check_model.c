@@ -868,6 +868,50 @@ START_TEST(test_pci_addr_fmt)
 }
 END_TEST
 
+/* What the assigners read from the model instead of the XML nodes. */
+START_TEST(test_assigner_facts)
+{
+	struct fixture f;
+	char *xml = pcifix_xasprintf(
+		"<domain type='kvm'>\n"
+		"  <os><type arch='x86_64' machine='q35'>hvm</type></os>\n"
+		"  <cpu><numa><cell id='0'/><cell/><cell id='7'/></numa></cpu>\n"
+		"  <devices>\n"
+		"    <controller type='usb' index='0' model='ich9-uhci1'><master startport='0'/></controller>\n"
+		"    <video><model type='qxl' primary='yes'/></video>\n"
+		"    <disk type='file'><target dev='sda' bus='sata'/><boot order='1'/>\n"
+		"      <address type='drive' controller='3' bus='0' unit='0'/></disk>\n"
+		"    <channel type='pty'><target type='virtio'/><address type='virtio-serial' controller='x'/></channel>\n"
+		"    <controller type='pci' index='1' model='pcie-root-port'><target><node>7</node></target></controller>\n"
+		"    <interface type='user'><address type='pci' domain='0x0001'/></interface>\n"
+		"    <video><model type='vga'/></video>\n"
+		"  </devices>\n"
+		"</domain>\n");
+
+	build_ok(&f, xml);
+	ck_assert_uint_eq(f.dom->ndevs, 7);
+	ck_assert(f.dom->devs[0].usb_master);
+	ck_assert(f.dom->devs[1].primary);
+	ck_assert(!f.dom->devs[6].primary);
+	ck_assert(f.dom->devs[2].boot_first);
+	ck_assert(!f.dom->devs[3].boot_first);
+	ck_assert_int_eq(f.dom->devs[2].addr.controller, 3);
+	ck_assert_uint_eq(f.dom->devs[2].addr.line, 8);
+	ck_assert_int_eq(f.dom->devs[3].addr.controller, -1);
+	ck_assert_int_eq(f.dom->devs[4].target.numa_node, 7);
+	ck_assert_int_eq(f.dom->devs[0].target.numa_node, -1);
+	ck_assert(!f.dom->devs[5].addr.has_slot);
+	ck_assert_int_eq(f.dom->devs[5].addr.controller, -1);
+	ck_assert_uint_eq(f.dom->devs[6].addr.line, 0);
+	ck_assert_uint_eq(f.dom->n_numa_cells, 3);
+	ck_assert_int_eq(f.dom->numa_cell_ids[0], 0);
+	ck_assert_int_eq(f.dom->numa_cell_ids[1], -1);
+	ck_assert_int_eq(f.dom->numa_cell_ids[2], 7);
+	done(&f);
+	free(xml);
+}
+END_TEST
+
 START_TEST(test_free_null)
 {
 	struct fixture f;
@@ -904,6 +948,7 @@ model_suite(void)
 	tcase_add_test(tc, test_no_devices);
 	tcase_add_test(tc, test_many_devices);
 	tcase_add_test(tc, test_free_null);
+	tcase_add_test(tc, test_assigner_facts);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("address");
