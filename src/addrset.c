@@ -191,7 +191,7 @@ take(struct pcifix_bus *b, const struct pcifix_pci_addr *a, unsigned flags)
 	b->fn[a->slot] |= (unsigned char)(1u << a->function);
 }
 
-int
+enum pcifix_afail
 pcifix_addrset_reserve(struct pcifix_addrset *s, struct pcifix_pci_addr *a, unsigned flags,
 		       bool from_config, char **err)
 {
@@ -207,7 +207,7 @@ pcifix_addrset_reserve(struct pcifix_addrset *s, struct pcifix_pci_addr *a, unsi
 			*err = pcifix_xasprintf("invalid PCI address %s: Cloud Hypervisor has "
 						"only bus 0 in each PCI segment", as);
 			free(as);
-			return -1;
+			return PCIFIX_AFAIL_INVALID;
 		}
 		if (a->domain >= s->nbuses) {
 			as = addr_str(a);
@@ -215,7 +215,7 @@ pcifix_addrset_reserve(struct pcifix_addrset *s, struct pcifix_pci_addr *a, unsi
 						"%zu PCI segment%s configured (--pci-segments)", as,
 						a->domain, s->nbuses, s->nbuses == 1 ? "" : "s");
 			free(as);
-			return -1;
+			return PCIFIX_AFAIL_INVALID;
 		}
 		b = &s->buses[a->domain];
 		if (a->slot < b->min_slot || a->slot > b->max_slot || a->function != 0) {
@@ -227,38 +227,38 @@ pcifix_addrset_reserve(struct pcifix_addrset *s, struct pcifix_pci_addr *a, unsi
 						"segment %u", as, b->min_slot, b->max_slot,
 						a->domain);
 			free(as);
-			return -1;
+			return PCIFIX_AFAIL_INVALID;
 		}
 		if (b->fn[a->slot]) {
 			as = addr_str(a);
 			*err = pcifix_xasprintf("attempted double use of PCI address %s", as);
 			free(as);
-			return -1;
+			return PCIFIX_AFAIL_DUPLICATE;
 		}
 		take(b, a, flags);
-		return 0;
+		return PCIFIX_AFAIL_NONE;
 	}
 	if (a->domain != 0) {
 		as = addr_str(a);
 		*err = pcifix_xasprintf("invalid PCI address %s: only PCI domain 0 is available",
 					as);
 		free(as);
-		return -1;
+		return PCIFIX_AFAIL_INVALID;
 	}
 	if (s->dry_run && a->bus >= s->nbuses && grow(s, &a->bus, flags, err) < 0)
-		return -1;
+		return PCIFIX_AFAIL_FULL;
 	if (a->bus >= s->nbuses || s->buses[a->bus].model == NULL) {
 		as = addr_str(a);
 		*err = pcifix_xasprintf("invalid PCI address %s: only PCI buses up to %zu are "
 					"available", as, s->nbuses ? s->nbuses - 1 : 0);
 		free(as);
-		return -1;
+		return PCIFIX_AFAIL_INVALID;
 	}
 	b = &s->buses[a->bus];
 	c = pcifix_flags_compatible(b->flags, flags, from_config, a->bus == 0);
 	if (c != PCIFIX_COMPAT_OK) {
 		*err = compat_error(s, a, flags, c);
-		return -1;
+		return PCIFIX_AFAIL_INVALID;
 	}
 	if (a->slot < b->min_slot || a->slot > b->max_slot || a->function > 7) {
 		as = addr_str(a);
@@ -272,16 +272,16 @@ pcifix_addrset_reserve(struct pcifix_addrset *s, struct pcifix_pci_addr *a, unsi
 			*err = pcifix_xasprintf("invalid PCI address %s: function must be <= 7",
 						as);
 		free(as);
-		return -1;
+		return PCIFIX_AFAIL_INVALID;
 	}
 	if (b->fn[a->slot] & (1u << a->function)) {
 		as = addr_str(a);
 		*err = pcifix_xasprintf("attempted double use of PCI address %s", as);
 		free(as);
-		return -1;
+		return PCIFIX_AFAIL_DUPLICATE;
 	}
 	take(b, a, flags);
-	return 0;
+	return PCIFIX_AFAIL_NONE;
 }
 
 /*
@@ -343,7 +343,7 @@ cursor_for(struct pcifix_addrset *s, unsigned flags)
 	return &s->cursor[s->ncursor++].bus;
 }
 
-int
+enum pcifix_afail
 pcifix_addrset_reserve_next(struct pcifix_addrset *s, unsigned flags, int function,
 			    struct pcifix_pci_addr *a, char **err)
 {
@@ -353,7 +353,7 @@ pcifix_addrset_reserve_next(struct pcifix_addrset *s, unsigned flags, int functi
 	*err = NULL;
 	if (s->nbuses == 0) {
 		*err = pcifix_xstrdup("no PCI buses available");
-		return -1;
+		return PCIFIX_AFAIL_INVALID;
 	}
 	for (i = start; i < s->nbuses; i++) {
 		struct pcifix_bus *b = &s->buses[i];
@@ -375,14 +375,14 @@ pcifix_addrset_reserve_next(struct pcifix_addrset *s, unsigned flags, int functi
 					 "(--pci-segments)", s->nbuses)) :
 		       pcifix_xasprintf("no more available PCI slots for a %s",
 					pcifix_flags_describe(flags));
-		return -1;
+		return PCIFIX_AFAIL_FULL;
 	}
 	/* The dry run adds a bus and uses its first slot. */
 	{
 		unsigned want = (unsigned)s->nbuses;
 
 		if (grow(s, &want, flags, err) < 0)
-			return -1;
+			return PCIFIX_AFAIL_FULL;
 	}
 	i = s->nbuses - 1;
 	slot = s->buses[i].min_slot;
@@ -396,7 +396,7 @@ found:
 	a->slot = slot;
 	a->function = fn;
 	take(&s->buses[i], a, flags);
-	return 0;
+	return PCIFIX_AFAIL_NONE;
 }
 
 bool

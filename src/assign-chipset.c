@@ -24,7 +24,7 @@ reserve_fixed(struct pcifix_actx *c, struct pcifix_addrset *s, struct pcifix_ade
 	struct pcifix_pci_addr addr = { 0, 0, slot, fn };
 	char *err;
 
-	if (pcifix_addrset_reserve(s, &addr, PCIFIX_CF_PCI_DEVICE, true, &err) < 0) {
+	if (pcifix_addrset_reserve(s, &addr, PCIFIX_CF_PCI_DEVICE, true, &err)) {
 		/* A fixed chipset address: name the device that is in the way. */
 		size_t i;
 
@@ -205,7 +205,7 @@ pcifix_place_usb2(struct pcifix_actx *c, struct pcifix_addrset *s, struct pcifix
 			continue;
 		addr = p->addr;
 		addr.function = fn;
-		if (pcifix_addrset_reserve(s, &addr, a->flags, true, &err) < 0) {
+		if (pcifix_addrset_reserve(s, &addr, a->flags, true, &err)) {
 			pcifix_actx_report(c, a, "pci-duplicate", err);
 			return -1;
 		}

@@ -106,11 +106,13 @@ collect(struct pcifix_actx *c, struct pcifix_addrset *s)
 			if (a->state != PCIFIX_A_PCI || pcifix_piix3_builtin(c, a))
 				continue;
 			size_t had = s->nbuses;
+			enum pcifix_afail why;
 
-			if (pcifix_addrset_reserve(s, &a->addr, a->flags ? a->flags :
-						   PCIFIX_CF_PCI_DEVICE, true, &err) < 0) {
-				pcifix_actx_report(c, a, strstr(err, "double use") ? "pci-duplicate" :
-				       "pci-address", err);
+			why = pcifix_addrset_reserve(s, &a->addr, a->flags ? a->flags :
+						     PCIFIX_CF_PCI_DEVICE, true, &err);
+			if (why) {
+				pcifix_actx_report(c, a, why == PCIFIX_AFAIL_DUPLICATE ?
+						   "pci-duplicate" : "pci-address", err);
 				rc = -1;
 				continue;
 			}
@@ -187,7 +189,7 @@ dry_run(struct pcifix_actx *c)
 		char *err;
 
 		if (pcifix_addrset_reserve_next(&s, PCIFIX_CF_PCI_DEVICE | PCIFIX_CF_AUTOASSIGN, -1,
-						&a, &err) < 0) {
+						&a, &err)) {
 			pcifix_diag_add(c->diags, "pci-capacity", c->file, 0, "%s", err);
 			free(err);
 			goto out;
@@ -201,7 +203,7 @@ dry_run(struct pcifix_actx *c)
 		char *err;
 
 		if (pcifix_addrset_reserve_next(&s, PCIFIX_CF_PCIE_DEVICE | PCIFIX_CF_AUTOASSIGN, -1,
-						&a, &err) < 0) {
+						&a, &err)) {
 			pcifix_diag_add(c->diags, "pci-capacity", c->file, 0, "%s", err);
 			free(err);
 			goto out;
@@ -215,7 +217,7 @@ dry_run(struct pcifix_actx *c)
 
 		(void)want;
 		if (pcifix_addrset_reserve_next(&s, PCIFIX_CF_PCI_DEVICE | PCIFIX_CF_AUTOASSIGN, -1,
-						&a, &err) < 0) {
+						&a, &err)) {
 			free(err);
 			break;
 		}
@@ -257,17 +259,17 @@ dry_run(struct pcifix_actx *c)
 		pcifix_actx_cls_add(c, PCIFIX_KIND_CONTROLLER, a);
 		if (a->flags == 0)
 			continue;   /* a new PHB: a root, it plugs into nothing */
-		if (pcifix_addrset_reserve_next(&s, a->flags, -1, &addr, &err) < 0) {
+		if (pcifix_addrset_reserve_next(&s, a->flags, -1, &addr, &err)) {
 			if (!c->relaxed) {
 				free(err);
-				rc = -2;
+				rc = PCIFIX_RETRY_WITH_BRIDGES;
 				goto out;
 			}
 			/* Make room the way a device would: one more bus. */
 			free(err);
 			if (pcifix_addrset_reserve_next(&s, PCIFIX_CF_PCI_DEVICE |
-							PCIFIX_CF_AUTOASSIGN, -1, &addr, &err) < 0 ||
-			    pcifix_addrset_reserve_next(&s, a->flags, -1, &addr, &err) < 0) {
+							PCIFIX_CF_AUTOASSIGN, -1, &addr, &err) ||
+			    pcifix_addrset_reserve_next(&s, a->flags, -1, &addr, &err)) {
 				pcifix_actx_report(c, a, "pci-capacity", err);
 				goto out;
 			}
@@ -381,7 +383,7 @@ pcifix_assign(const struct pcifix_domain *dom, struct pcifix_plan *plan,
 			c.cls[k] = NULL;
 			c.ncls[k] = c.capcls[k] = 0;
 		}
-		if (r != -2)
+		if (r != PCIFIX_RETRY_WITH_BRIDGES)
 			break;
 		/*
 		 * libvirt gives up here although a layout exists: try again,

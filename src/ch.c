@@ -91,12 +91,7 @@ static void
 report(struct pcifix_diags *diags, const char *file, const char *rule,
        const struct pcifix_device *d, char *msg)
 {
-	char *desc = d ? pcifix_device_describe(d) : NULL;
-
-	pcifix_diag_add(diags, rule, file, d ? (d->addr.line ? d->addr.line : d->line) : 0,
-			"%s%s%s", desc ? desc : "", desc ? ": " : "", msg);
-	free(desc);
-	free(msg);
+	pcifix_diag_device(diags, rule, file, d, true, NULL, msg);
 }
 
 /* The disk the guest boots from: <boot order='1'/>, else the first disk. */
@@ -219,7 +214,7 @@ pcifix_assign_ch(const struct pcifix_domain *dom, const struct pcifix_opts *opts
 				"multifunction attribute"));
 			rc = -1;
 		}
-		if (pcifix_addrset_reserve(&s, &a->addr, flags, true, &err) < 0) {
+		if (pcifix_addrset_reserve(&s, &a->addr, flags, true, &err)) {
 			report(diags, file, "ch-address", d, err);
 			rc = -1;
 		}
@@ -238,7 +233,7 @@ pcifix_assign_ch(const struct pcifix_domain *dom, const struct pcifix_opts *opts
 		con->phantom = true;
 		con->flags = flags;
 		s.nbuses = 1;   /* segment 0 only */
-		if (pcifix_addrset_reserve_next(&s, flags, -1, &a, &err) < 0) {
+		if (pcifix_addrset_reserve_next(&s, flags, -1, &a, &err)) {
 			s.nbuses = keep;
 			report(diags, file, "ch-capacity", NULL, pcifix_xasprintf(
 				"no slot of segment 0 is left for Cloud Hypervisor's default "
@@ -268,7 +263,7 @@ pcifix_assign_ch(const struct pcifix_domain *dom, const struct pcifix_opts *opts
 					rc = -1;
 					goto out;
 				}
-			} else if (pcifix_addrset_reserve_next(&s, flags, -1, &addr, &err) < 0) {
+			} else if (pcifix_addrset_reserve_next(&s, flags, -1, &addr, &err)) {
 				report(diags, file, "ch-capacity", a->dev, err);
 				rc = -1;
 				goto out;

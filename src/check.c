@@ -13,27 +13,13 @@
  */
 
 
-static unsigned
-line_of(const struct pcifix_adev *a)
-{
-	if (a->dev == NULL)
-		return 0;
-	return a->dev->addr.node ? a->dev->addr.node->line : a->dev->line;
-}
-
 /* A diagnostic about device `a`; takes `msg`.  NULL when the rule is off. */
 static struct pcifix_diag *
 at(struct pcifix_diags *diags, const struct pcifix_plan *plan, const char *rule,
    const struct pcifix_adev *a, char *msg)
 {
-	char *desc = a->dev ? pcifix_device_describe(a->dev) :
-			      pcifix_xstrdup(pcifix_kind_name(a->kind));
-	struct pcifix_diag *d;
-
-	d = pcifix_diag_add(diags, rule, plan->dom->doc->file, line_of(a), "%s: %s", desc, msg);
-	free(desc);
-	free(msg);
-	return d;
+	return pcifix_diag_device(diags, rule, plan->dom->doc->file, a->dev, true,
+				  pcifix_kind_name(a->kind), msg);
 }
 
 /* <address type=...> values libvirt rejects, and 'none' / 'unassigned' misuse. */

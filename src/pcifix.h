@@ -482,17 +482,25 @@ void pcifix_addrset_init(struct pcifix_addrset *s, size_t nbuses, bool dry_run);
 void pcifix_addrset_free(struct pcifix_addrset *s);
 void pcifix_addrset_set_model(struct pcifix_addrset *s, size_t bus,
 			      const struct pcifix_pci_model *m, bool hotplug);
+/* Why the address set refused; PCIFIX_AFAIL_NONE (0): it did not. */
+enum pcifix_afail {
+	PCIFIX_AFAIL_NONE = 0,
+	PCIFIX_AFAIL_INVALID,    /* no such domain/bus/slot/function, or the bus does not fit */
+	PCIFIX_AFAIL_DUPLICATE,  /* the address is in use already */
+	PCIFIX_AFAIL_FULL,       /* no free slot, and no bus can be added */
+};
+
 /*
  * Reserve `a` for a device with `flags`.  `from_config`: the user wrote it
  * (relaxed compatibility).  In a dry run a bus beyond the last one makes the
  * set grow, and may move a->bus (libvirt's pcie-to-pci-bridge quirk).
- * Returns 0, or -1 with a message in *err (the caller frees).
+ * Returns PCIFIX_AFAIL_NONE, or why not with a message in *err (the caller frees).
  */
-int pcifix_addrset_reserve(struct pcifix_addrset *s, struct pcifix_pci_addr *a,
-			   unsigned flags, bool from_config, char **err);
+enum pcifix_afail pcifix_addrset_reserve(struct pcifix_addrset *s, struct pcifix_pci_addr *a,
+					 unsigned flags, bool from_config, char **err);
 /* Find the next free address for `flags` (function -1: any) and reserve it. */
-int pcifix_addrset_reserve_next(struct pcifix_addrset *s, unsigned flags, int function,
-				struct pcifix_pci_addr *a, char **err);
+enum pcifix_afail pcifix_addrset_reserve_next(struct pcifix_addrset *s, unsigned flags,
+					      int function, struct pcifix_pci_addr *a, char **err);
 bool pcifix_addrset_slot_in_use(const struct pcifix_addrset *s, unsigned bus, unsigned slot);
 bool pcifix_addrset_any_empty_slot(const struct pcifix_addrset *s);
 
@@ -607,6 +615,10 @@ struct pcifix_adev *pcifix_plan_new_adev(struct pcifix_plan *plan);
 /* How many bridges beyond libvirt's count pcifix may add before it gives up. */
 #define PCIFIX_MAX_EXTRA_BRIDGES 64
 
+/* What a placing step returns: 0, -1 (reported), or this: libvirt would give
+ * up here, and the attempt is to be made again with more bridges. */
+#define PCIFIX_RETRY_WITH_BRIDGES (-2)
+
 /* One assignment attempt: what every step reads and writes. */
 struct pcifix_actx {
 	struct pcifix_plan *plan;
@@ -631,6 +643,14 @@ pcifix_streq(const char *a, const char *b)
 }
 
 /* plan.c: devices and controllers of the plan, and helpers the steps share. */
+/*
+ * A diagnostic about device `d` (NULL: an added one, described as `what`),
+ * at its <address> when `at_address` and it has one, else at the element;
+ * "DESCRIPTION: msg".  Takes `msg`; NULL when the rule is off.
+ */
+struct pcifix_diag *pcifix_diag_device(struct pcifix_diags *diags, const char *rule,
+				       const char *file, const struct pcifix_device *d,
+				       bool at_address, const char *what, char *msg);
 void pcifix_plan_add_device(struct pcifix_actx *c, struct pcifix_device *d);
 bool pcifix_adev_is_pci_ctrl(const struct pcifix_adev *a);
 bool pcifix_adev_is_usb2(const struct pcifix_adev *a);
@@ -643,7 +663,7 @@ void pcifix_actx_cls_add(struct pcifix_actx *c, enum pcifix_kind k, struct pcifi
 /* Report `msg` (taken and freed) about `a` under `rule`. */
 void pcifix_actx_report(struct pcifix_actx *c, const struct pcifix_adev *a, const char *rule,
 			char *msg);
-/* Find a slot for `a` and, in the real pass, keep it; -2: retry with more bridges. */
+/* Find a slot for `a` and, in the real pass, keep it; or PCIFIX_RETRY_WITH_BRIDGES. */
 int pcifix_actx_place(struct pcifix_actx *c, struct pcifix_addrset *s, struct pcifix_adev *a,
 		      int function);
 void pcifix_plan_reset(struct pcifix_plan *plan);

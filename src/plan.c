@@ -139,25 +139,39 @@ pcifix_actx_cls_add(struct pcifix_actx *c, enum pcifix_kind k, struct pcifix_ade
 	c->cls[k][c->ncls[k]++] = a;
 }
 
+struct pcifix_diag *
+pcifix_diag_device(struct pcifix_diags *diags, const char *rule, const char *file,
+		   const struct pcifix_device *d, bool at_address, const char *what, char *msg)
+{
+	char *desc = d ? pcifix_device_describe(d) : NULL;
+	unsigned line = d ? (at_address && d->addr.line ? d->addr.line : d->line) : 0;
+	struct pcifix_diag *g;
+
+	if (desc == NULL && what)
+		desc = pcifix_xstrdup(what);
+	g = pcifix_diag_add(diags, rule, file, line, "%s%s%s", desc ? desc : "", desc ? ": " : "",
+			    msg);
+	free(desc);
+	free(msg);
+	return g;
+}
+
 void
 pcifix_actx_report(struct pcifix_actx *c, const struct pcifix_adev *a, const char *rule, char *msg)
 {
-	char *desc = a->dev ? pcifix_device_describe(a->dev) : NULL;
-	/* Problems with an address point at the <address>, others at the element. */
+	/* Problems with a written address point at the <address>, others at the element. */
 	bool about_address = strcmp(rule, "pci-address") == 0 || strcmp(rule, "pci-duplicate") == 0;
-	unsigned line = a->dev ? (about_address && a->dev->addr.line && a->from_file ?
-				  a->dev->addr.line : a->dev->line) : 0;
+	char *what = NULL;
 
-	if (desc == NULL && a->kind == PCIFIX_KIND_CONTROLLER)
-		desc = pcifix_xasprintf("the %s controller index %lld that libvirt adds",
+	if (a->dev == NULL && a->kind == PCIFIX_KIND_CONTROLLER)
+		what = pcifix_xasprintf("the %s controller index %lld that libvirt adds",
 					a->model ? a->model : a->type, a->index);
-	pcifix_diag_add(c->diags, rule, c->file, line, "%s%s%s", desc ? desc : "",
-			desc ? ": " : "", msg);
-	free(desc);
-	free(msg);
+	pcifix_diag_device(c->diags, rule, c->file, a->dev, about_address && a->from_file, what,
+			   msg);
+	free(what);
 }
 
-/* Find a slot for `a` and, in the real pass, keep it; -2: retry with more bridges. */
+/* Find a slot for `a` and, in the real pass, keep it; or PCIFIX_RETRY_WITH_BRIDGES. */
 int
 pcifix_actx_place(struct pcifix_actx *c, struct pcifix_addrset *s, struct pcifix_adev *a,
 		  int function)
@@ -165,11 +179,11 @@ pcifix_actx_place(struct pcifix_actx *c, struct pcifix_addrset *s, struct pcifix
 	struct pcifix_pci_addr addr;
 	char *err;
 
-	if (pcifix_addrset_reserve_next(s, a->flags, function, &addr, &err) < 0) {
+	if (pcifix_addrset_reserve_next(s, a->flags, function, &addr, &err)) {
 		if (!s->dry_run && c->extra_bridges < PCIFIX_MAX_EXTRA_BRIDGES) {
 			/* libvirt stops here; pcifix tries again with more bridges. */
 			free(err);
-			return -2;
+			return PCIFIX_RETRY_WITH_BRIDGES;
 		}
 		pcifix_actx_report(c, a, "pci-capacity", err);
 		return -1;
