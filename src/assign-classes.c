@@ -6,30 +6,6 @@
 
 #include "pcifix.h"
 
-/* libvirt's device iteration order, used when it collects written addresses. */
-const enum pcifix_kind pcifix_collect_order[] = {
-	PCIFIX_KIND_DISK, PCIFIX_KIND_INTERFACE, PCIFIX_KIND_SOUND, PCIFIX_KIND_HOSTDEV,
-	PCIFIX_KIND_VIDEO, PCIFIX_KIND_CONTROLLER, PCIFIX_KIND_SMARTCARD, PCIFIX_KIND_SERIAL,
-	PCIFIX_KIND_PARALLEL, PCIFIX_KIND_CHANNEL, PCIFIX_KIND_CONSOLE, PCIFIX_KIND_INPUT,
-	PCIFIX_KIND_FILESYSTEM, PCIFIX_KIND_WATCHDOG, PCIFIX_KIND_MEMBALLOON, PCIFIX_KIND_RNG,
-	PCIFIX_KIND_NVRAM, PCIFIX_KIND_HUB, PCIFIX_KIND_SHMEM, PCIFIX_KIND_MEMORY,
-	PCIFIX_KIND_REDIRDEV, PCIFIX_KIND_TPM, PCIFIX_KIND_PANIC, PCIFIX_KIND_IOMMU,
-	PCIFIX_KIND_VSOCK, PCIFIX_KIND_CRYPTO, PCIFIX_KIND_PSTORE,
-};
-const size_t pcifix_collect_order_len =
-	sizeof(pcifix_collect_order) / sizeof(pcifix_collect_order[0]);
-
-/* libvirt's class order: every device that wants an address, class by class. */
-const enum pcifix_kind pcifix_class_order[] = {
-	PCIFIX_KIND_CONTROLLER,  /* PCI controllers only, see place_devices() */
-	PCIFIX_KIND_FILESYSTEM, PCIFIX_KIND_INTERFACE, PCIFIX_KIND_SOUND,
-	PCIFIX_KIND_CONTROLLER,  /* the other controllers */
-	PCIFIX_KIND_DISK, PCIFIX_KIND_HOSTDEV, PCIFIX_KIND_MEMBALLOON, PCIFIX_KIND_RNG,
-	PCIFIX_KIND_WATCHDOG, PCIFIX_KIND_VIDEO, PCIFIX_KIND_SHMEM, PCIFIX_KIND_INPUT,
-	PCIFIX_KIND_SERIAL, PCIFIX_KIND_IOMMU, PCIFIX_KIND_VSOCK, PCIFIX_KIND_MEMORY,
-};
-const size_t pcifix_class_order_len = sizeof(pcifix_class_order) / sizeof(pcifix_class_order[0]);
-
 static bool
 video_primary(const struct pcifix_adev *a)
 {
@@ -144,36 +120,8 @@ virtio_mmio_switch(struct pcifix_actx *c)
 		return;
 	for (i = 0; i < plan->ndevs; i++) {
 		struct pcifix_adev *a = plan->devs[i];
-		bool virtio;
 
-		if (a->state != PCIFIX_A_WANTED)
-			continue;
-		switch (a->kind) {
-		case PCIFIX_KIND_DISK:
-		case PCIFIX_KIND_INPUT:
-			virtio = pcifix_streq(a->bus, "virtio");
-			break;
-		case PCIFIX_KIND_INTERFACE:
-		case PCIFIX_KIND_VIDEO:
-		case PCIFIX_KIND_MEMBALLOON:
-		case PCIFIX_KIND_RNG:
-			virtio = a->model && strncmp(a->model, "virtio", 6) == 0;
-			break;
-		case PCIFIX_KIND_CONTROLLER:
-			/* Every SCSI controller, whatever its model, as libvirt does. */
-			virtio = pcifix_streq(a->type, "virtio-serial") || pcifix_streq(a->type, "scsi");
-			break;
-		case PCIFIX_KIND_HOSTDEV:
-			virtio = pcifix_streq(a->type, "scsi_host");
-			break;
-		case PCIFIX_KIND_MEMORY:
-			virtio = pcifix_streq(a->model, "virtio-pmem");
-			break;
-		default:
-			virtio = false;
-			break;
-		}
-		if (virtio)
+		if (a->state == PCIFIX_A_WANTED && pcifix_kind_mmio(a->kind, a->type, a->model, a->bus))
 			a->state = PCIFIX_A_OTHER;   /* libvirt gives it virtio-mmio */
 	}
 }

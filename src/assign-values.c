@@ -36,9 +36,9 @@ pcifix_assign_zpci(struct pcifix_actx *c)
 	qsort(fids, nfids, sizeof(*fids), ll_cmp);
 	/* Then, in libvirt's device order, written addresses before new ones. */
 	for (pass = 0; pass < 2; pass++)
-		for (k = 0; k < pcifix_collect_order_len; k++)
-			for (i = 0; i < c->ncls[pcifix_collect_order[k]]; i++) {
-				struct pcifix_adev *a = c->cls[pcifix_collect_order[k]][i];
+		for (k = 0; k < c->ncollect; k++)
+			for (i = 0; i < c->ncls[c->collect[k]]; i++) {
+				struct pcifix_adev *a = c->cls[c->collect[k]][i];
 
 				if (a->state != PCIFIX_A_PCI || a->flags == 0 ||
 				    (pass == 0) != a->from_file)

@@ -95,8 +95,8 @@ collect(struct pcifix_actx *c, struct pcifix_addrset *s)
 	size_t k, i;
 	int rc = 0;
 
-	for (k = 0; k < pcifix_collect_order_len; k++) {
-		enum pcifix_kind kind = pcifix_collect_order[k];
+	for (k = 0; k < c->ncollect; k++) {
+		enum pcifix_kind kind = c->collect[k];
 
 		for (i = 0; i < c->ncls[kind]; i++) {
 			struct pcifix_adev *a = c->cls[kind][i];
@@ -125,14 +125,18 @@ collect(struct pcifix_actx *c, struct pcifix_addrset *s)
 	return rc;
 }
 
+/*
+ * libvirt's class order: PCI controllers before anything, then each class
+ * (kinds.c), the other controllers in theirs.
+ */
 static int
 place_devices(struct pcifix_actx *c, struct pcifix_addrset *s)
 {
 	size_t k, i;
 
-	for (k = 0; k < pcifix_class_order_len; k++) {
-		enum pcifix_kind kind = pcifix_class_order[k];
-		bool pci_pass = kind == PCIFIX_KIND_CONTROLLER && k == 0;
+	for (k = 0; k <= c->nclasses; k++) {
+		bool pci_pass = k == 0;
+		enum pcifix_kind kind = pci_pass ? PCIFIX_KIND_CONTROLLER : c->classes[k - 1];
 
 		for (i = 0; i < c->ncls[kind]; i++) {
 			struct pcifix_adev *a = c->cls[kind][i];
@@ -377,6 +381,8 @@ pcifix_assign(const struct pcifix_domain *dom, struct pcifix_plan *plan,
 		c.t = plan->target;
 		c.diags = diags;
 		c.file = dom->doc->file;
+		c.ncollect = pcifix_kind_order(PCIFIX_ORDER_COLLECT, c.collect);
+		c.nclasses = pcifix_kind_order(PCIFIX_ORDER_CLASS, c.classes);
 		r = attempt(&c);
 		for (k = 0; k < PCIFIX_KIND__COUNT; k++) {
 			free(c.cls[k]);

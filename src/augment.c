@@ -14,44 +14,26 @@
  * edit.c turns those into the file's own line ends and indentation.
  */
 
-/* libvirt's order of device elements, used to place new ones. */
-static const enum pcifix_kind canonical[] = {
-	PCIFIX_KIND_DISK, PCIFIX_KIND_CONTROLLER, PCIFIX_KIND_LEASE, PCIFIX_KIND_FILESYSTEM,
-	PCIFIX_KIND_INTERFACE, PCIFIX_KIND_SMARTCARD, PCIFIX_KIND_SERIAL, PCIFIX_KIND_PARALLEL,
-	PCIFIX_KIND_CONSOLE, PCIFIX_KIND_CHANNEL, PCIFIX_KIND_INPUT, PCIFIX_KIND_TPM,
-	PCIFIX_KIND_GRAPHICS, PCIFIX_KIND_SOUND, PCIFIX_KIND_AUDIO, PCIFIX_KIND_VIDEO,
-	PCIFIX_KIND_HOSTDEV, PCIFIX_KIND_REDIRDEV, PCIFIX_KIND_REDIRFILTER, PCIFIX_KIND_HUB,
-	PCIFIX_KIND_WATCHDOG, PCIFIX_KIND_MEMBALLOON, PCIFIX_KIND_RNG, PCIFIX_KIND_NVRAM,
-	PCIFIX_KIND_PANIC, PCIFIX_KIND_SHMEM, PCIFIX_KIND_MEMORY, PCIFIX_KIND_IOMMU,
-	PCIFIX_KIND_VSOCK, PCIFIX_KIND_CRYPTO, PCIFIX_KIND_PSTORE,
-};
-
+/* libvirt's order of device elements (kinds.c), used to place new ones. */
 static int
 rank(const struct pcifix_node *n)
 {
 	enum pcifix_kind k;
-	size_t i;
 
 	if (n->in_namespace)
 		return -1;
 	if (strcmp(n->name, "emulator") == 0)
 		return 0;
 	k = pcifix_kind_from_name(n->name);
-	for (i = 0; i < sizeof(canonical) / sizeof(canonical[0]); i++)
-		if (canonical[i] == k)
-			return (int)i + 1;
-	return -1;
+	return k == PCIFIX_KIND_OTHER ? -1 : (int)pcifix_kind_row(k)->element;
 }
 
 static int
 kind_rank(enum pcifix_kind k)
 {
-	size_t i;
+	unsigned r = pcifix_kind_row(k)->element;
 
-	for (i = 0; i < sizeof(canonical) / sizeof(canonical[0]); i++)
-		if (canonical[i] == k)
-			return (int)i + 1;
-	return 1000;
+	return r ? (int)r : 1000;
 }
 
 /* `digits` hex digits of v (at least), as libvirt writes them. */
@@ -224,7 +206,8 @@ new_device_xml(const struct pcifix_adev *a)
 	return pcifix_buf_steal(&b);
 }
 
-#define NRANKS (sizeof(canonical) / sizeof(canonical[0]) + 1)
+/* Element ranks run from 1 to at most the number of kinds (a loop test holds them to it). */
+#define NRANKS ((size_t)PCIFIX_KIND__COUNT + 1)
 
 /* For each rank, the last child of <devices> of that rank or below: one pass. */
 static void
@@ -363,7 +346,8 @@ size_t
 pcifix_augment(const struct pcifix_plan *plan, struct pcifix_edits *e)
 {
 	const struct pcifix_domain *dom = plan->dom;
-	size_t changes = 0, i, k;
+	size_t changes = 0, i, k, norder;
+	enum pcifix_kind order[PCIFIX_KIND__COUNT];
 	struct pcifix_node *last_ctrl = NULL;
 	struct pcifix_buf no_devices;
 	struct pcifix_node *anchor[NRANKS];
@@ -462,14 +446,15 @@ pcifix_augment(const struct pcifix_plan *plan, struct pcifix_edits *e)
 		changes++;
 	}
 	/* Other new devices, in libvirt's element order. */
-	for (k = 0; k < sizeof(canonical) / sizeof(canonical[0]); k++) {
+	norder = pcifix_kind_order(PCIFIX_ORDER_ELEMENT, order);
+	for (k = 0; k < norder; k++) {
 		for (i = 0; i < plan->ndevs; i++) {
 			const struct pcifix_adev *a = plan->devs[i];
 			char *x;
 
 			/* Only what takes a PCI address (s390x's ccw balloon does not). */
 			if (a->dev || a->phantom || a->kind == PCIFIX_KIND_CONTROLLER ||
-			    a->kind != canonical[k] || a->state != PCIFIX_A_PCI)
+			    a->kind != order[k] || a->state != PCIFIX_A_PCI)
 				continue;
 			x = new_device_xml(a);
 			insert_device(e, dom, anchor, a->kind, x, &no_devices);

@@ -15,31 +15,17 @@
  * it unless told the VMM runs with the console off.
  */
 
-enum ch_group {
-	CH_NONE = -1,
-	CH_CONSOLE,
-	CH_DISK,
-	CH_NET,
-	CH_RNG,
-	CH_FS,
-	CH_PMEM,
-	CH_VSOCK,
-	CH_MEM,
-	CH_BALLOON,
-	CH_WATCHDOG,
-	CH_VDPA,
-	CH_VFIO,
-	CH__COUNT,
-};
 
 /* CHV's creation order, and the order of the libvirt ch driver draft. */
-static const enum ch_group chv_order[] = {
-	CH_CONSOLE, CH_DISK, CH_NET, CH_RNG, CH_FS, CH_PMEM, CH_VSOCK, CH_MEM, CH_BALLOON,
-	CH_WATCHDOG, CH_VDPA, CH_VFIO,
+static const enum pcifix_ch_group chv_order[] = {
+	PCIFIX_CH_CONSOLE, PCIFIX_CH_DISK, PCIFIX_CH_NET, PCIFIX_CH_RNG, PCIFIX_CH_FS,
+	PCIFIX_CH_PMEM, PCIFIX_CH_VSOCK, PCIFIX_CH_MEM, PCIFIX_CH_BALLOON, PCIFIX_CH_WATCHDOG,
+	PCIFIX_CH_VDPA, PCIFIX_CH_VFIO,
 };
-static const enum ch_group libvirt_order[] = {
-	CH_RNG, CH_NET, CH_DISK, CH_FS, CH_PMEM, CH_VSOCK, CH_MEM, CH_BALLOON, CH_WATCHDOG,
-	CH_VDPA, CH_VFIO,
+static const enum pcifix_ch_group libvirt_order[] = {
+	PCIFIX_CH_RNG, PCIFIX_CH_NET, PCIFIX_CH_DISK, PCIFIX_CH_FS, PCIFIX_CH_PMEM,
+	PCIFIX_CH_VSOCK, PCIFIX_CH_MEM, PCIFIX_CH_BALLOON, PCIFIX_CH_WATCHDOG, PCIFIX_CH_VDPA,
+	PCIFIX_CH_VFIO,
 };
 
 /* Every PCI segment: endpoints only, auto-assignable. */
@@ -52,39 +38,33 @@ static const struct pcifix_pci_model ch_segment = {
 };
 
 
-static enum ch_group
+/* Where CHV's group for a device is not its kind's (kinds.c). */
+static const struct {
+	enum pcifix_kind kind;
+	const char *type;        /* NULL: any */
+	const char *model;       /* NULL: any */
+	enum pcifix_ch_group group;
+} ch_groups[] = {
+	{ PCIFIX_KIND_INTERFACE, "vdpa", NULL, PCIFIX_CH_VDPA },
+	{ PCIFIX_KIND_INTERFACE, "hostdev", NULL, PCIFIX_CH_VFIO },
+	{ PCIFIX_KIND_MEMORY, NULL, "virtio-pmem", PCIFIX_CH_PMEM },
+	{ PCIFIX_KIND_MEMORY, NULL, "nvdimm", PCIFIX_CH_PMEM },
+	{ PCIFIX_KIND_MEMORY, NULL, "virtio-mem", PCIFIX_CH_MEM },
+	{ PCIFIX_KIND_MEMBALLOON, NULL, "none", PCIFIX_CH_NONE },
+	{ PCIFIX_KIND_HOSTDEV, "pci", NULL, PCIFIX_CH_VFIO },
+};
+
+static enum pcifix_ch_group
 group_of(const struct pcifix_device *d)
 {
-	switch (d->kind) {
-	case PCIFIX_KIND_DISK:
-		return CH_DISK;
-	case PCIFIX_KIND_INTERFACE:
-		if (pcifix_streq(d->type, "vdpa"))
-			return CH_VDPA;
-		if (pcifix_streq(d->type, "hostdev"))
-			return CH_VFIO;
-		return CH_NET;
-	case PCIFIX_KIND_RNG:
-		return CH_RNG;
-	case PCIFIX_KIND_FILESYSTEM:
-		return CH_FS;
-	case PCIFIX_KIND_MEMORY:
-		if (pcifix_streq(d->model, "virtio-pmem") || pcifix_streq(d->model, "nvdimm"))
-			return CH_PMEM;
-		if (pcifix_streq(d->model, "virtio-mem"))
-			return CH_MEM;
-		return CH_NONE;
-	case PCIFIX_KIND_VSOCK:
-		return CH_VSOCK;
-	case PCIFIX_KIND_MEMBALLOON:
-		return pcifix_streq(d->model, "none") ? CH_NONE : CH_BALLOON;
-	case PCIFIX_KIND_WATCHDOG:
-		return CH_WATCHDOG;
-	case PCIFIX_KIND_HOSTDEV:
-		return pcifix_streq(d->type, "pci") ? CH_VFIO : CH_NONE;
-	default:
-		return CH_NONE;
-	}
+	size_t i;
+
+	for (i = 0; i < sizeof(ch_groups) / sizeof(ch_groups[0]); i++)
+		if (ch_groups[i].kind == d->kind &&
+		    (ch_groups[i].type == NULL || pcifix_streq(ch_groups[i].type, d->type)) &&
+		    (ch_groups[i].model == NULL || pcifix_streq(ch_groups[i].model, d->model)))
+			return ch_groups[i].group;
+	return pcifix_kind_row(d->kind)->ch_group;
 }
 
 static void
@@ -147,7 +127,7 @@ pcifix_assign_ch(const struct pcifix_domain *dom, const struct pcifix_opts *opts
 		 struct pcifix_plan *plan, struct pcifix_diags *diags)
 {
 	const char *file = dom->doc->file;
-	const enum ch_group *order = opts->ch_order_libvirt ? libvirt_order : chv_order;
+	const enum pcifix_ch_group *order = opts->ch_order_libvirt ? libvirt_order : chv_order;
 	size_t norder = opts->ch_order_libvirt ? sizeof(libvirt_order) / sizeof(libvirt_order[0]) :
 						 sizeof(chv_order) / sizeof(chv_order[0]);
 	unsigned nseg = opts->pci_segments ? opts->pci_segments : 1;
@@ -186,7 +166,7 @@ pcifix_assign_ch(const struct pcifix_domain *dom, const struct pcifix_opts *opts
 			rc = -1;
 			continue;
 		}
-		if (group_of(d) == CH_NONE)
+		if (group_of(d) == PCIFIX_CH_NONE)
 			continue;
 		a->flags = flags;
 		if (d->addr.type == PCIFIX_ADDR_ABSENT || (d->addr.type == PCIFIX_ADDR_PCI &&

@@ -7,82 +7,6 @@
 
 #include "pcifix.h"
 
-/*
- * Where each device kind keeps the values that matter for PCI placement.
- * A path is "@attr" (an attribute of the device element) or "child/@attr"
- * (an attribute of its first such child).
- */
-struct kind_desc {
-	const char *element;
-	const char *type;        /* path of the type */
-	const char *model;       /* path of the model */
-	const char *bus;         /* path of the bus-deciding value */
-	const char *name;        /* path of what identifies it to a user */
-	const char *driver;      /* path of the driver / mode */
-};
-
-static const struct kind_desc kinds[PCIFIX_KIND__COUNT] = {
-	[PCIFIX_KIND_OTHER] = { .element = NULL },
-	[PCIFIX_KIND_DISK] = { .element = "disk", .type = "@device", .model = "@model",
-			       .bus = "target/@bus", .name = "target/@dev" },
-	[PCIFIX_KIND_CONTROLLER] = { .element = "controller", .type = "@type", .model = "@model",
-				     .name = "@index" },
-	[PCIFIX_KIND_LEASE] = { .element = "lease" },
-	[PCIFIX_KIND_FILESYSTEM] = { .element = "filesystem", .type = "@type", .model = "@model",
-				     .name = "target/@dir", .driver = "driver/@type" },
-	[PCIFIX_KIND_INTERFACE] = { .element = "interface", .type = "@type",
-				    .model = "model/@type", .name = "mac/@address" },
-	[PCIFIX_KIND_SMARTCARD] = { .element = "smartcard", .type = "@mode" },
-	[PCIFIX_KIND_SERIAL] = { .element = "serial", .type = "@type", .bus = "target/@type",
-				 .model = "target/model/@name" },
-	[PCIFIX_KIND_PARALLEL] = { .element = "parallel", .type = "@type" },
-	[PCIFIX_KIND_CONSOLE] = { .element = "console", .type = "@type", .bus = "target/@type" },
-	[PCIFIX_KIND_CHANNEL] = { .element = "channel", .type = "@type", .bus = "target/@type",
-				  .name = "target/@name" },
-	[PCIFIX_KIND_INPUT] = { .element = "input", .type = "@type", .bus = "@bus",
-				.model = "@model" },
-	[PCIFIX_KIND_TPM] = { .element = "tpm", .model = "@model" },
-	[PCIFIX_KIND_GRAPHICS] = { .element = "graphics", .type = "@type" },
-	[PCIFIX_KIND_SOUND] = { .element = "sound", .model = "@model" },
-	[PCIFIX_KIND_AUDIO] = { .element = "audio", .type = "@type" },
-	[PCIFIX_KIND_VIDEO] = { .element = "video", .model = "model/@type" },
-	[PCIFIX_KIND_HOSTDEV] = { .element = "hostdev", .type = "@type", .model = "@model",
-				  .driver = "@mode" },
-	[PCIFIX_KIND_REDIRDEV] = { .element = "redirdev", .type = "@type", .bus = "@bus" },
-	[PCIFIX_KIND_REDIRFILTER] = { .element = "redirfilter" },
-	[PCIFIX_KIND_HUB] = { .element = "hub", .type = "@type" },
-	[PCIFIX_KIND_WATCHDOG] = { .element = "watchdog", .model = "@model" },
-	[PCIFIX_KIND_MEMBALLOON] = { .element = "memballoon", .model = "@model" },
-	[PCIFIX_KIND_RNG] = { .element = "rng", .model = "@model" },
-	[PCIFIX_KIND_NVRAM] = { .element = "nvram" },
-	[PCIFIX_KIND_PANIC] = { .element = "panic", .model = "@model" },
-	[PCIFIX_KIND_SHMEM] = { .element = "shmem", .model = "model/@type", .name = "@name" },
-	[PCIFIX_KIND_MEMORY] = { .element = "memory", .model = "@model" },
-	[PCIFIX_KIND_IOMMU] = { .element = "iommu", .model = "@model" },
-	[PCIFIX_KIND_VSOCK] = { .element = "vsock", .model = "@model" },
-	[PCIFIX_KIND_CRYPTO] = { .element = "crypto", .type = "@type", .model = "@model" },
-	[PCIFIX_KIND_PSTORE] = { .element = "pstore", .model = "@backend" },
-};
-
-const char *
-pcifix_kind_name(enum pcifix_kind k)
-{
-	if (k <= PCIFIX_KIND_OTHER || k >= PCIFIX_KIND__COUNT)
-		return "device";
-	return kinds[k].element;
-}
-
-enum pcifix_kind
-pcifix_kind_from_name(const char *name)
-{
-	int k;
-
-	for (k = PCIFIX_KIND_OTHER + 1; k < PCIFIX_KIND__COUNT; k++)
-		if (strcmp(kinds[k].element, name) == 0)
-			return (enum pcifix_kind)k;
-	return PCIFIX_KIND_OTHER;
-}
-
 /* ---- machine families ----------------------------------------------- */
 
 struct family_rule {
@@ -441,7 +365,7 @@ static void
 add_device(struct build *b, struct pcifix_node *n, enum pcifix_kind k, size_t *cap)
 {
 	struct pcifix_domain *dom = b->dom;
-	const struct kind_desc *kd = &kinds[k];
+	const struct pcifix_kind_row *kd = pcifix_kind_row(k);
 	struct pcifix_device *d;
 	struct pcifix_node *addr, *flag;
 

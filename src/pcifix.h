@@ -260,9 +260,66 @@ enum pcifix_kind {
 	PCIFIX_KIND__COUNT,
 };
 
-/* Element name of a device kind ("disk", "controller", ...). */
+/* Cloud Hypervisor's device groups, in which it creates devices (ch.c). */
+enum pcifix_ch_group {
+	PCIFIX_CH_NONE = 0,      /* not a PCI device in CHV */
+	PCIFIX_CH_CONSOLE,
+	PCIFIX_CH_DISK,
+	PCIFIX_CH_NET,
+	PCIFIX_CH_RNG,
+	PCIFIX_CH_FS,
+	PCIFIX_CH_PMEM,
+	PCIFIX_CH_VSOCK,
+	PCIFIX_CH_MEM,
+	PCIFIX_CH_BALLOON,
+	PCIFIX_CH_WATCHDOG,
+	PCIFIX_CH_VDPA,
+	PCIFIX_CH_VFIO,
+	PCIFIX_CH__COUNT,
+};
+
+/* What makes a device of a kind go virtio-mmio on ARM/RISC-V virt, once one does. */
+enum pcifix_mmio_by {
+	PCIFIX_MMIO_NEVER = 0,
+	PCIFIX_MMIO_BUS,           /* its bus is one of the values */
+	PCIFIX_MMIO_TYPE,          /* its type is one of them */
+	PCIFIX_MMIO_MODEL,         /* its model is one of them */
+	PCIFIX_MMIO_MODEL_PREFIX,  /* its model starts with one of them */
+};
+
+struct pcifix_kind_mmio {
+	enum pcifix_mmio_by by;
+	const char *values[2];
+};
+
+/* ---- kinds.c: one row per device kind --------------------------------- */
+
+struct pcifix_kind_row {
+	const char *element_name;        /* "disk", "controller", ... */
+	/* Where its values live: "@attr" or "child/@attr" (model.c reads them). */
+	const char *type, *model, *bus, *name, *driver;
+	/* Its rank in libvirt's orders (1 first; 0 not in the list). */
+	unsigned element;                /* device elements in libvirt's XML */
+	unsigned collect;                /* collecting written addresses */
+	unsigned class;                  /* assigning new ones (PCI controllers go first) */
+	enum pcifix_ch_group ch_group;   /* Cloud Hypervisor's group (ch.c refines it) */
+	struct pcifix_kind_mmio mmio;
+};
+
+enum pcifix_korder {
+	PCIFIX_ORDER_ELEMENT,
+	PCIFIX_ORDER_COLLECT,
+	PCIFIX_ORDER_CLASS,
+};
+
+const struct pcifix_kind_row *pcifix_kind_row(enum pcifix_kind k);
+/* Element name of a device kind ("disk", "controller", ...; "device" for OTHER). */
 const char *pcifix_kind_name(enum pcifix_kind k);
 enum pcifix_kind pcifix_kind_from_name(const char *name);
+/* The kinds in one of libvirt's orders; returns how many. */
+size_t pcifix_kind_order(enum pcifix_korder which, enum pcifix_kind out[PCIFIX_KIND__COUNT]);
+/* Whether such a device goes virtio-mmio when the domain has one that does. */
+bool pcifix_kind_mmio(enum pcifix_kind k, const char *type, const char *model, const char *bus);
 
 enum pcifix_addr_type {
 	PCIFIX_ADDR_ABSENT = 0,  /* no <address> element */
@@ -634,6 +691,9 @@ struct pcifix_actx {
 	size_t capcls[PCIFIX_KIND__COUNT];
 	size_t extra_bridges;            /* relaxed mode: bridges beyond libvirt's count */
 	bool relaxed;
+	/* libvirt's collect and class orders (kinds.c). */
+	enum pcifix_kind collect[PCIFIX_KIND__COUNT], classes[PCIFIX_KIND__COUNT];
+	size_t ncollect, nclasses;
 };
 
 static inline bool
@@ -674,10 +734,6 @@ int pcifix_add_implicit_devices(struct pcifix_actx *c);
 long pcifix_disk_index(const char *dev);
 
 /* assign-classes.c */
-extern const enum pcifix_kind pcifix_collect_order[];
-extern const size_t pcifix_collect_order_len;
-extern const enum pcifix_kind pcifix_class_order[];
-extern const size_t pcifix_class_order_len;
 void pcifix_build_classes(struct pcifix_actx *c);
 void pcifix_compute_flags(struct pcifix_actx *c);
 bool pcifix_ccw_devices(struct pcifix_actx *c);
