@@ -1,4 +1,4 @@
-/* assign-chipset.c - the fixed slots of the PIIX3 and ICH9 chipsets, USB2 companion sets. */
+/* assign-chipset.c - the chipset step (chipset.c's data) and USB2 companion sets. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -6,197 +6,221 @@
 
 #include "pcifix.h"
 
-bool
-pcifix_piix3_builtin(const struct pcifix_actx *c, const struct pcifix_adev *a)
+static bool
+pin_matches(const struct pcifix_pin *p, const struct pcifix_adev *a)
 {
-	if (c->t->chipset != PCIFIX_CHIPSET_PIIX3 || a->kind != PCIFIX_KIND_CONTROLLER ||
-	    a->addr.domain || a->addr.bus || a->addr.slot != 1 || a->index != 0)
-		return false;
-	return (pcifix_streq(a->type, "ide") && a->addr.function == 1) ||
-	       (pcifix_streq(a->type, "usb") && pcifix_streq(a->model, "piix3-uhci") &&
-		a->addr.function == 2);
+	return a->kind == p->kind && (p->type == NULL || pcifix_streq(a->type, p->type)) &&
+	       (p->model == NULL || pcifix_streq(a->model, p->model)) &&
+	       (p->index < 0 || a->index == p->index);
 }
 
+static bool
+at_pin(const struct pcifix_pin *p, const struct pcifix_adev *a)
+{
+	return !a->addr.domain && !a->addr.bus && a->addr.slot == p->slot &&
+	       a->addr.function == p->fn;
+}
+
+bool
+pcifix_chipset_reserved_by_pin(const struct pcifix_actx *c, const struct pcifix_adev *a)
+{
+	const struct pcifix_chipset *cs = c->t->chipset;
+	size_t i;
+
+	for (i = 0; cs && i < sizeof(cs->pins) / sizeof(cs->pins[0]) && cs->pins[i].kind; i++)
+		if (cs->pins[i].how == PCIFIX_PIN_REQUIRED && pin_matches(&cs->pins[i], a) &&
+		    at_pin(&cs->pins[i], a))
+			return true;
+	return false;
+}
+
+/* What owns 00:slot.fn: a pinned device `a`, or the chipset itself. */
+static char *
+owner_of(const struct pcifix_actx *c, const struct pcifix_adev *a, unsigned slot, unsigned fn)
+{
+	const struct pcifix_chipset *cs = c->t->chipset;
+	const char *what = "built-in function";
+	size_t i;
+
+	if (a && a->kind == PCIFIX_KIND_CONTROLLER)
+		return pcifix_xasprintf("the %s %s controller (index %lld)", cs->name,
+					a->model ? a->model : a->type, a->index);
+	if (a)
+		return pcifix_xasprintf("the primary %s", pcifix_kind_name(a->kind));
+	for (i = 0; i < sizeof(cs->own) / sizeof(cs->own[0]) && cs->own[i].what; i++)
+		if (cs->own[i].slot == slot && cs->own[i].fn == fn)
+			what = cs->own[i].what;
+	return pcifix_xasprintf("the %s chipset's %s", cs->name, what);
+}
+
+/* Reserve 00:slot.fn for `a` (NULL: the chipset's own); name what is in the way. */
 static int
 reserve_fixed(struct pcifix_actx *c, struct pcifix_addrset *s, struct pcifix_adev *a,
-	      unsigned slot, unsigned fn, bool store)
+	      unsigned slot, unsigned fn)
 {
 	struct pcifix_pci_addr addr = { 0, 0, slot, fn };
 	char *err;
+	size_t i;
 
-	if (pcifix_addrset_reserve(s, &addr, PCIFIX_CF_PCI_DEVICE, true, &err)) {
-		/* A fixed chipset address: name the device that is in the way. */
-		size_t i;
-
-		for (i = 0; i < c->plan->ndevs; i++) {
-			struct pcifix_adev *o = c->plan->devs[i];
-			const char *chip = c->t->chipset == PCIFIX_CHIPSET_PIIX3 ? "PIIX3" : "ICH9";
-			char buf[32], *owner;
-
-			if (o == a || o->state != PCIFIX_A_PCI || o->addr.domain || o->addr.bus ||
-			    o->addr.slot != slot || o->addr.function != fn)
-				continue;
-			if (a && a->kind == PCIFIX_KIND_CONTROLLER)
-				owner = pcifix_xasprintf("the %s %s controller (index %lld)", chip,
-							 a->model ? a->model : a->type, a->index);
-			else if (a)
-				owner = pcifix_xasprintf("the primary %s", pcifix_kind_name(a->kind));
-			else
-				owner = pcifix_xasprintf("the %s chipset's %s", chip,
-							 fn == 0 ? "ISA/LPC bridge" :
-							 fn == 3 ? "SMBus/ACPI function" : "built-in function");
-			pcifix_actx_report(c, o, "pci-duplicate", pcifix_xasprintf(
-				"PCI address %s belongs to %s",
-				pcifix_pci_addr_fmt(&o->addr, buf, sizeof(buf)), owner));
-			free(owner);
-			free(err);
-			return -1;
+	if (pcifix_addrset_reserve(s, &addr, PCIFIX_CF_PCI_DEVICE, true, &err) == PCIFIX_AFAIL_NONE) {
+		if (a && a->state != PCIFIX_A_PCI) {
+			a->state = PCIFIX_A_PCI;
+			a->addr = addr;
+			a->assigned = true;
 		}
-		if (a) {
-			pcifix_actx_report(c, a, "pci-duplicate", err);
-			return -1;
-		}
+		return 0;
+	}
+	for (i = 0; i < c->plan->ndevs; i++) {
+		struct pcifix_adev *o = c->plan->devs[i];
+		char buf[32], *owner;
+
+		if (o == a || o->state != PCIFIX_A_PCI || o->addr.domain || o->addr.bus ||
+		    o->addr.slot != slot || o->addr.function != fn)
+			continue;
+		owner = owner_of(c, a, slot, fn);
+		pcifix_actx_report(c, o, "pci-duplicate", pcifix_xasprintf(
+			"PCI address %s belongs to %s", pcifix_pci_addr_fmt(&o->addr, buf, sizeof(buf)),
+			owner));
+		free(owner);
 		free(err);
-		pcifix_diag_add(c->diags, "pci-duplicate", c->file, 0,
-				"attempted double use of PCI address 0000:00:%02x.%x", slot, fn);
 		return -1;
 	}
-	if (a && store && a->state != PCIFIX_A_PCI) {
-		a->state = PCIFIX_A_PCI;
-		a->addr = addr;
-		a->assigned = true;
+	if (a) {
+		pcifix_actx_report(c, a, "pci-duplicate", err);
+		return -1;
 	}
-	return 0;
+	free(err);
+	pcifix_diag_add(c->diags, "pci-duplicate", c->file, 0,
+			"attempted double use of PCI address 0000:00:%02x.%x", slot, fn);
+	return -1;
 }
 
+/* Step 1 for one controller and the pin it matches. */
 static int
-chipset_piix3(struct pcifix_actx *c, struct pcifix_addrset *s)
+pin_controller(struct pcifix_actx *c, struct pcifix_addrset *s, const struct pcifix_pin *p,
+	       struct pcifix_adev *a)
 {
-	struct pcifix_plan *plan = c->plan;
-	struct pcifix_adev *v;
-	size_t i;
+	bool no_address = a->dev == NULL || a->dev->addr.type == PCIFIX_ADDR_ABSENT;
+	unsigned slot;
 
-	for (i = 0; i < plan->nctrls; i++) {
-		struct pcifix_adev *a = plan->ctrls[i];
-		unsigned fn;
-
-		if (a->index != 0)
-			continue;
-		if (pcifix_streq(a->type, "ide"))
-			fn = 1;
-		else if (pcifix_streq(a->type, "usb") && pcifix_streq(a->model, "piix3-uhci"))
-			fn = 2;
-		else
-			continue;
-		if (a->state == PCIFIX_A_PCI && (a->addr.domain || a->addr.bus ||
-						 a->addr.slot != 1 || a->addr.function != fn)) {
-			pcifix_actx_report(c, a, "pci-address",
-			       pcifix_xasprintf(fn == 1 ? "primary IDE controller must have PCI "
-					        "address 0:0:1.1" :
-					        "PIIX3 USB controller at index 0 must have PCI "
-					        "address 0:0:1.2"));
+	switch (p->how) {
+	case PCIFIX_PIN_REQUIRED:
+	case PCIFIX_PIN_REQUIRED_SET:
+		if (a->state == PCIFIX_A_PCI && !at_pin(p, a)) {
+			pcifix_actx_report(c, a, "pci-address", pcifix_xstrdup(p->must));
 			return -1;
 		}
-		if (reserve_fixed(c, s, a, 1, fn, true) < 0)
+		if (p->how == PCIFIX_PIN_REQUIRED)
+			return reserve_fixed(c, s, a, p->slot, p->fn);
+		if (a->state != PCIFIX_A_PCI) {
+			/* Set, not reserved: collected by the real pass. */
+			a->state = PCIFIX_A_PCI;
+			a->addr.slot = p->slot;
+			a->addr.function = p->fn;
+			a->assigned = true;
+		}
+		return 0;
+	case PCIFIX_PIN_IF_NO_ADDRESS:
+		if (!no_address || a->state != PCIFIX_A_WANTED)
+			return 0;
+		slot = !pcifix_addrset_slot_in_use(s, 0, p->slot) ? p->slot :
+		       p->alt_slot && !pcifix_addrset_slot_in_use(s, 0, p->alt_slot) ? p->alt_slot : 0;
+		if (slot == 0)
+			return 0;
+		if (reserve_fixed(c, s, a, slot, p->fn) < 0)
 			return -1;
-	}
-	/* The ISA bridge and the ACPI/SMBus function of the PIIX3. */
-	if (reserve_fixed(c, s, NULL, 1, 0, false) < 0 || reserve_fixed(c, s, NULL, 1, 3, false) < 0)
-		return -1;
-	v = c->ncls[PCIFIX_KIND_VIDEO] ? c->cls[PCIFIX_KIND_VIDEO][0] : NULL;
-	if (v && pcifix_adev_wanted(v)) {
-		if (pcifix_addrset_slot_in_use(s, 0, 2))
-			return pcifix_actx_place(c, s, v, -1);
-		return reserve_fixed(c, s, v, 2, 0, true);
+		if (p->multi)
+			a->multi = PCIFIX_TRI_ON;
+		return 0;
+	case PCIFIX_PIN_FIRST_WANTED:
+		break;
 	}
 	return 0;
 }
 
+/* Steps 1 and 2: pinned controllers in list order, then the chipset's own functions. */
 static int
-chipset_ich9(struct pcifix_actx *c, struct pcifix_addrset *s)
+pin_controllers(struct pcifix_actx *c, struct pcifix_addrset *s)
 {
-	struct pcifix_plan *plan = c->plan;
-	struct pcifix_adev *v;
-	size_t i;
+	const struct pcifix_chipset *cs = c->t->chipset;
+	const size_t npins = sizeof(cs->pins) / sizeof(cs->pins[0]);
+	size_t i, k;
 
-	for (i = 0; i < plan->nctrls; i++) {
-		struct pcifix_adev *a = plan->ctrls[i];
+	for (i = 0; i < c->plan->nctrls; i++) {
+		struct pcifix_adev *a = c->plan->ctrls[i];
 
-		if (pcifix_streq(a->type, "sata") && a->index == 0) {
-			if (a->state == PCIFIX_A_PCI && (a->addr.domain || a->addr.bus ||
-							 a->addr.slot != 0x1f || a->addr.function != 2)) {
-				pcifix_actx_report(c, a, "pci-address", pcifix_xstrdup(
-					"primary SATA controller must have PCI address 0:0:1f.2"));
-				return -1;
-			}
-			if (a->state != PCIFIX_A_PCI) {
-				/* Set, not reserved: collected by the real pass. */
-				a->state = PCIFIX_A_PCI;
-				a->addr.slot = 0x1f;
-				a->addr.function = 2;
-				a->assigned = true;
-			}
-		} else if (pcifix_streq(a->type, "usb") && pcifix_streq(a->model, "ich9-uhci1") &&
-			   (a->dev == NULL || a->dev->addr.type == PCIFIX_ADDR_ABSENT) &&
-			   a->state == PCIFIX_A_WANTED) {
-			unsigned slot = !pcifix_addrset_slot_in_use(s, 0, 0x1d) ? 0x1d :
-					!pcifix_addrset_slot_in_use(s, 0, 0x1a) ? 0x1a : 0;
-
-			if (slot) {
-				if (reserve_fixed(c, s, a, slot, 0, true) < 0)
+		for (k = 0; k < npins && cs->pins[k].kind; k++)
+			if (cs->pins[k].kind == PCIFIX_KIND_CONTROLLER && pin_matches(&cs->pins[k], a)) {
+				if (pin_controller(c, s, &cs->pins[k], a) < 0)
 					return -1;
-				a->multi = PCIFIX_TRI_ON;
+				break;
 			}
-		} else if (pcifix_streq(a->type, "pci") && pcifix_streq(a->model, "dmi-to-pci-bridge") &&
-			   (a->dev == NULL || a->dev->addr.type == PCIFIX_ADDR_ABSENT) &&
-			   a->state == PCIFIX_A_WANTED && !pcifix_addrset_slot_in_use(s, 0, 0x1e)) {
-			if (reserve_fixed(c, s, a, 0x1e, 0, true) < 0)
-				return -1;
+	}
+	for (k = 0; k < sizeof(cs->own) / sizeof(cs->own[0]) && cs->own[k].what; k++)
+		if (reserve_fixed(c, s, NULL, cs->own[k].slot, cs->own[k].fn) < 0)
+			return -1;
+	return 0;
+}
+
+/* Step 4: the first wanted device of each other pinned kind, when its slot is free. */
+static int
+pin_devices(struct pcifix_actx *c, struct pcifix_addrset *s)
+{
+	const struct pcifix_chipset *cs = c->t->chipset;
+	size_t i, k;
+
+	for (k = 0; k < sizeof(cs->pins) / sizeof(cs->pins[0]) && cs->pins[k].kind; k++) {
+		const struct pcifix_pin *p = &cs->pins[k];
+
+		if (p->how != PCIFIX_PIN_FIRST_WANTED || pcifix_addrset_slot_in_use(s, 0, p->slot))
+			continue;
+		for (i = 0; i < c->ncls[p->kind]; i++) {
+			struct pcifix_adev *a = c->cls[p->kind][i];
+
+			if (pin_matches(p, a) && a->state == PCIFIX_A_WANTED) {
+				if (reserve_fixed(c, s, a, p->slot, p->fn) < 0)
+					return -1;
+				break;
+			}
 		}
 	}
-	/* The LPC/ISA bridge and the SMBus. */
-	if (reserve_fixed(c, s, NULL, 0x1f, 0, false) < 0 ||
-	    reserve_fixed(c, s, NULL, 0x1f, 3, false) < 0)
+	return 0;
+}
+
+int
+pcifix_chipset_reserve(struct pcifix_actx *c, struct pcifix_addrset *s)
+{
+	const struct pcifix_chipset *cs = c->t->chipset;
+	struct pcifix_adev *v;
+	int r;
+
+	if (cs == NULL)
+		return 0;
+	if (pin_controllers(c, s) < 0)
 		return -1;
+	/* Step 3: the primary video. */
 	v = c->ncls[PCIFIX_KIND_VIDEO] ? c->cls[PCIFIX_KIND_VIDEO][0] : NULL;
 	if (v && pcifix_adev_wanted(v)) {
-		int r;
-
-		if (pcifix_addrset_slot_in_use(s, 0, 1))
+		if (pcifix_addrset_slot_in_use(s, 0, cs->video_slot))
 			r = pcifix_actx_place(c, s, v, -1);
 		else
-			r = reserve_fixed(c, s, v, 1, 0, true);
+			r = reserve_fixed(c, s, v, cs->video_slot, 0);
 		if (r != 0)
 			return r;
 	}
-	if (!pcifix_addrset_slot_in_use(s, 0, 0x1b)) {
-		for (i = 0; i < c->ncls[PCIFIX_KIND_SOUND]; i++) {
-			struct pcifix_adev *a = c->cls[PCIFIX_KIND_SOUND][i];
-
-			if (pcifix_streq(a->model, "ich9") && a->state == PCIFIX_A_WANTED)
-				return reserve_fixed(c, s, a, 0x1b, 0, true);
-		}
-	}
-	return 0;
+	return pin_devices(c, s);
 }
 
 /* USB2 sets share one slot on fixed functions. */
 int
 pcifix_place_usb2(struct pcifix_actx *c, struct pcifix_addrset *s, struct pcifix_adev *a)
 {
-	static const struct {
-		const char *model;
-		unsigned fn;
-	} fns[] = { { "ich9-ehci1", 7 }, { "ich9-uhci1", 0 }, { "ich9-uhci2", 1 },
-		    { "ich9-uhci3", 2 } };
 	struct pcifix_plan *plan = c->plan;
-	unsigned fn = 0;
+	int f = pcifix_usb2_function(a->model);
+	unsigned fn = f < 0 ? 0 : (unsigned)f;
 	size_t i;
 	char *err;
 
-	for (i = 0; i < sizeof(fns) / sizeof(fns[0]); i++)
-		if (pcifix_streq(a->model, fns[i].model))
-			fn = fns[i].fn;
 	for (i = 0; i < plan->nctrls; i++) {
 		struct pcifix_adev *p = plan->ctrls[i];
 		struct pcifix_pci_addr addr;
@@ -222,19 +246,5 @@ pcifix_place_usb2(struct pcifix_actx *c, struct pcifix_addrset *s, struct pcifix
 		return -1;
 	if (!s->dry_run && fn == 0)
 		a->multi = PCIFIX_TRI_ON;
-	return 0;
-}
-
-int
-pcifix_chipset_reserve(struct pcifix_actx *c, struct pcifix_addrset *s)
-{
-	switch (c->t->chipset) {
-	case PCIFIX_CHIPSET_PIIX3:
-		return chipset_piix3(c, s);
-	case PCIFIX_CHIPSET_ICH9:
-		return chipset_ich9(c, s);
-	case PCIFIX_CHIPSET_NONE:
-		break;
-	}
 	return 0;
 }

@@ -210,7 +210,7 @@ add_virtio_serial_controllers(struct pcifix_actx *c)
 int
 pcifix_add_implicit_devices(struct pcifix_actx *c)
 {
-	const struct pcifix_target *t = c->t;
+	const struct pcifix_machine *t = c->t;
 	struct pcifix_plan *plan = c->plan;
 	size_t i;
 	bool balloon = false, video = false, graphics = false;

@@ -103,7 +103,7 @@ collect(struct pcifix_actx *c, struct pcifix_addrset *s)
 			unsigned before = a->addr.bus;
 			char *err;
 
-			if (a->state != PCIFIX_A_PCI || pcifix_piix3_builtin(c, a))
+			if (a->state != PCIFIX_A_PCI || pcifix_chipset_reserved_by_pin(c, a))
 				continue;
 			size_t had = s->nbuses;
 			enum pcifix_afail why;
@@ -349,8 +349,8 @@ attempt(struct pcifix_actx *c)
 }
 
 int
-pcifix_assign(const struct pcifix_domain *dom, struct pcifix_plan *plan,
-	      struct pcifix_diags *diags)
+pcifix_assign(const struct pcifix_domain *dom, const struct pcifix_opts *opts,
+	      struct pcifix_plan *plan, struct pcifix_diags *diags)
 {
 	struct pcifix_actx c;
 	size_t k;
@@ -358,27 +358,12 @@ pcifix_assign(const struct pcifix_domain *dom, struct pcifix_plan *plan,
 
 	memset(plan, 0, sizeof(*plan));
 	plan->dom = dom;
-	plan->target = pcifix_target_find(dom);
+	plan->machine = dom->row;
 	memset(&c, 0, sizeof(c));
-	if (plan->target == NULL) {
-		/* Nothing to assign: the devices as they are, for --list. */
-		size_t i;
-
-		c.plan = plan;
-		c.dom = dom;
-		for (i = 0; i < dom->ndevs; i++) {
-			struct pcifix_adev *a;
-
-			pcifix_plan_add_device(&c, &dom->devs[i]);
-			a = plan->devs[plan->ndevs - 1];
-			a->flags = pcifix_device_flags(a->kind, a->type, a->model, a->bus, false);
-		}
-		return 0;
-	}
 	for (;;) {
 		c.plan = plan;
 		c.dom = dom;
-		c.t = plan->target;
+		c.t = plan->machine;
 		c.diags = diags;
 		c.file = dom->doc->file;
 		c.ncollect = pcifix_kind_order(PCIFIX_ORDER_COLLECT, c.collect);

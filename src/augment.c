@@ -352,7 +352,7 @@ pcifix_augment(const struct pcifix_plan *plan, struct pcifix_edits *e)
 	struct pcifix_buf no_devices;
 	struct pcifix_node *anchor[NRANKS];
 
-	if (plan->target == NULL && !plan->ch)
+	if (plan->machine == NULL)
 		return 0;
 	pcifix_buf_init(&no_devices);
 	anchors(dom, anchor);

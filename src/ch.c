@@ -137,7 +137,7 @@ pcifix_assign_ch(const struct pcifix_domain *dom, const struct pcifix_opts *opts
 	int rc = 0;
 	char *err;
 
-	plan->ch = true;
+	plan->machine = dom->row;
 	plan->dom = dom;
 	pcifix_addrset_init(&s, nseg, false);
 	s.segments = true;

@@ -97,11 +97,10 @@ static void
 check_slots(const struct pcifix_plan *plan, struct pcifix_adev **v, size_t n,
 	    struct pcifix_diags *diags)
 {
-	bool pseries = plan->dom->family == PCIFIX_FAMILY_PSERIES;
-	/* The chipset's own function 0: the PIIX3 at 00:01.0, the ICH9 LPC at 00:1f.0. */
-	unsigned builtin = !plan->target ? 0 :
-			   plan->target->chipset == PCIFIX_CHIPSET_PIIX3 ? 0x01 :
-			   plan->target->chipset == PCIFIX_CHIPSET_ICH9 ? 0x1f : 0;
+	const struct pcifix_machine *m = plan->machine;
+	bool each = m && m->sees_each_function;
+	/* The chipset's own function 0 (the PIIX3 at 00:01.0, the ICH9 LPC at 00:1f.0). */
+	unsigned builtin = m && m->chipset ? m->chipset->own_slot : 0;
 	size_t i, j, k;
 
 	for (i = 0; i < n; i = j) {
@@ -122,7 +121,7 @@ check_slots(const struct pcifix_plan *plan, struct pcifix_adev **v, size_t n,
 			char buf[32];
 
 			snprintf(buf, sizeof(buf), "%02x:%02x", v[i]->addr.bus, v[i]->addr.slot);
-			g = pseries ?
+			g = each ?
 			    at(diags, plan, "function-zero-pseries", v[i], pcifix_xasprintf(
 			       "slot %s has functions but nothing at function 0; a pseries guest "
 			       "sees each function, but some guest drivers expect function 0", buf)) :
@@ -217,7 +216,7 @@ check_hotplug(const struct pcifix_plan *plan, struct pcifix_adev **v, size_t n,
 	size_t i, ports = 0, empty = 0;
 	struct pcifix_diag *g;
 
-	if (plan->target == NULL || strcmp(plan->target->root_model, "pcie-root") != 0)
+	if (plan->machine == NULL || !pcifix_streq(plan->machine->root_model, "pcie-root"))
 		return;
 	for (i = 0; i < plan->ndevs; i++) {
 		const struct pcifix_adev *a = plan->devs[i];
@@ -266,7 +265,7 @@ pcifix_check(const struct pcifix_plan *plan, const struct pcifix_opts *opts, boo
 	 * chipset: not after a failed assignment, nor on a machine pcifix
 	 * does not know.
 	 */
-	if (!complete || (plan->target == NULL && !plan->ch))
+	if (!complete || plan->machine == NULL)
 		return;
 	v = pcifix_xcalloc(plan->ndevs + 1, sizeof(*v));
 	for (i = 0; i < plan->ndevs; i++)

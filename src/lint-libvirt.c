@@ -42,7 +42,7 @@ pcifix_lint_ide(struct pcifix_actx *c)
 
 		if (!pcifix_streq(a->type, "ide"))
 			continue;
-		if (c->t->chipset != PCIFIX_CHIPSET_PIIX3) {
+		if (c->t->chipset == NULL || !c->t->chipset->ide) {
 			pcifix_actx_report(c, a, "pci-controller", pcifix_xstrdup(
 				a->dev ? "IDE controllers are unsupported for this QEMU binary or "
 					 "machine type" :
@@ -159,10 +159,8 @@ pcifix_lint_controllers(struct pcifix_actx *c)
 				"PCI controller index %lld too high, maximum is 255", a->index));
 			rc = -1;
 		}
-		if ((strcmp(m->model, "pci-expander-bus") == 0 &&
-		     c->t->family != PCIFIX_FAMILY_PC) ||
-		    (strcmp(m->model, "pcie-expander-bus") == 0 &&
-		     c->t->family != PCIFIX_FAMILY_Q35)) {
+		if ((strcmp(m->model, "pci-expander-bus") == 0 && !c->t->pci_expander_bus) ||
+		    (strcmp(m->model, "pcie-expander-bus") == 0 && !c->t->pcie_expander_bus)) {
 			pcifix_actx_report(c, a, "pci-controller", pcifix_xasprintf(
 				"%s controllers are only supported on %s-based machine types",
 				m->model, strcmp(m->model, "pci-expander-bus") == 0 ? "440fx" :

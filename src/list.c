@@ -198,13 +198,13 @@ list_text(struct topo *t, struct pcifix_buf *out)
 	const struct pcifix_plan *plan = t->plan;
 	const struct pcifix_domain *dom = plan->dom;
 	size_t i;
-	bool any;
+	bool any, segments = plan->machine && plan->machine->segments;
 
 	pcifix_buf_printf(out, "%s: %s %s, machine %s (%s)\n", dom->doc->file,
 			  dom->virt_name ? dom->virt_name : "?", dom->arch,
 			  dom->machine ? dom->machine : "default",
 			  pcifix_family_name(dom->family));
-	if (plan->ch) {
+	if (segments) {
 		/* Cloud Hypervisor: one flat bus per PCI segment. */
 		for (i = 0; i < t->n; i++) {
 			if (i == 0 || t->e[i].addr.domain != t->e[i - 1].addr.domain)
@@ -216,7 +216,7 @@ list_text(struct topo *t, struct pcifix_buf *out)
 		for (i = 0; i < t->n; i++)
 			t->e[i].addr.bus = 0;
 	}
-	for (i = 0; i < MAX_BUSES && !plan->ch; i++) {
+	for (i = 0; i < MAX_BUSES && !segments; i++) {
 		const struct pcifix_adev *c = t->ctrl[i];
 
 		if (c == NULL || t->shown[i])
@@ -233,7 +233,7 @@ list_text(struct topo *t, struct pcifix_buf *out)
 		print_bus_text(t, (unsigned)i, 1, out);
 	}
 	any = false;
-	for (i = 0; i < t->n && !plan->ch; i++) {
+	for (i = 0; i < t->n && !segments; i++) {
 		unsigned bus = t->e[i].addr.bus;
 
 		if (t->e[i].addr.domain == 0 && bus < MAX_BUSES && t->shown[bus])
@@ -346,7 +346,7 @@ list_json(struct topo *t, struct pcifix_buf *out)
 	pcifix_buf_json_string(out, dom->machine);
 	pcifix_buf_puts(out, ",\"family\":");
 	pcifix_buf_json_string(out, pcifix_family_name(dom->family));
-	pcifix_buf_printf(out, ",\"assigned\":%s", t->plan->target || t->plan->ch ? "true" : "false");
+	pcifix_buf_printf(out, ",\"assigned\":%s", t->plan->machine ? "true" : "false");
 	pcifix_buf_puts(out, ",\"buses\":[");
 	first = true;
 	for (i = 0; i < MAX_BUSES; i++) {

@@ -7,112 +7,6 @@
 
 #include "pcifix.h"
 
-/* ---- machine families ----------------------------------------------- */
-
-struct family_rule {
-	const char *arch_prefix;     /* matches arch by prefix ("" = any) */
-	const char *machine;         /* exact name, or a prefix ending in '*' */
-	enum pcifix_family family;
-};
-
-/* The machine names libvirt's QEMU driver recognises for each family. */
-static const struct family_rule family_rules[] = {
-	{ "x86_64", "pc", PCIFIX_FAMILY_PC },
-	{ "x86_64", "pc-i440fx-*", PCIFIX_FAMILY_PC },
-	{ "x86_64", "pc-0.*", PCIFIX_FAMILY_PC },
-	{ "x86_64", "pc-1.*", PCIFIX_FAMILY_PC },
-	{ "x86_64", "rhel*", PCIFIX_FAMILY_PC },
-	{ "x86_64", "q35", PCIFIX_FAMILY_Q35 },
-	{ "x86_64", "pc-q35-*", PCIFIX_FAMILY_Q35 },
-	{ "x86_64", "isapc", PCIFIX_FAMILY_ISAPC },
-	{ "x86_64", "microvm", PCIFIX_FAMILY_MICROVM },
-	{ "i686", "pc", PCIFIX_FAMILY_PC },
-	{ "i686", "pc-i440fx-*", PCIFIX_FAMILY_PC },
-	{ "i686", "pc-0.*", PCIFIX_FAMILY_PC },
-	{ "i686", "pc-1.*", PCIFIX_FAMILY_PC },
-	{ "i686", "q35", PCIFIX_FAMILY_Q35 },
-	{ "i686", "pc-q35-*", PCIFIX_FAMILY_Q35 },
-	{ "i686", "isapc", PCIFIX_FAMILY_ISAPC },
-	{ "aarch64", "virt", PCIFIX_FAMILY_VIRT },
-	{ "aarch64", "virt-*", PCIFIX_FAMILY_VIRT },
-	{ "armv7l", "virt", PCIFIX_FAMILY_VIRT },
-	{ "armv7l", "virt-*", PCIFIX_FAMILY_VIRT },
-	{ "riscv64", "virt", PCIFIX_FAMILY_VIRT },
-	{ "riscv64", "virt-*", PCIFIX_FAMILY_VIRT },
-	{ "ppc64", "pseries", PCIFIX_FAMILY_PSERIES },
-	{ "ppc64", "pseries-*", PCIFIX_FAMILY_PSERIES },
-	{ "s390x", "s390-ccw-virtio", PCIFIX_FAMILY_S390_CCW },
-	{ "s390x", "s390-ccw-virtio-*", PCIFIX_FAMILY_S390_CCW },
-};
-
-/* The machine libvirt picks for each architecture when none is written. */
-static const struct {
-	const char *arch;
-	enum pcifix_family family;
-} default_family[] = {
-	{ "x86_64", PCIFIX_FAMILY_PC },
-	{ "i686", PCIFIX_FAMILY_PC },
-	{ "aarch64", PCIFIX_FAMILY_VIRT },
-	{ "armv7l", PCIFIX_FAMILY_VIRT },
-	{ "riscv64", PCIFIX_FAMILY_VIRT },
-	{ "ppc64", PCIFIX_FAMILY_PSERIES },
-	{ "ppc64le", PCIFIX_FAMILY_PSERIES },
-	{ "s390x", PCIFIX_FAMILY_S390_CCW },
-};
-
-static const char *const family_names[] = {
-	[PCIFIX_FAMILY_UNKNOWN] = "unknown",
-	[PCIFIX_FAMILY_PC] = "pc",
-	[PCIFIX_FAMILY_Q35] = "q35",
-	[PCIFIX_FAMILY_ISAPC] = "isapc",
-	[PCIFIX_FAMILY_MICROVM] = "microvm",
-	[PCIFIX_FAMILY_VIRT] = "virt",
-	[PCIFIX_FAMILY_PSERIES] = "pseries",
-	[PCIFIX_FAMILY_S390_CCW] = "s390-ccw-virtio",
-	[PCIFIX_FAMILY_CH] = "cloud-hypervisor",
-};
-
-const char *
-pcifix_family_name(enum pcifix_family f)
-{
-	return family_names[f];
-}
-
-static bool
-arch_matches(const char *rule, const char *arch)
-{
-	/* ppc64 rules cover ppc64le too. */
-	return strncmp(arch, rule, strlen(rule)) == 0;
-}
-
-static bool
-machine_matches(const char *pattern, const char *machine)
-{
-	size_t n = strlen(pattern);
-
-	if (n && pattern[n - 1] == '*')
-		return strncmp(machine, pattern, n - 1) == 0;
-	return strcmp(machine, pattern) == 0;
-}
-
-static enum pcifix_family
-family_of(const char *arch, const char *machine)
-{
-	size_t i;
-
-	if (machine == NULL) {
-		for (i = 0; i < sizeof(default_family) / sizeof(default_family[0]); i++)
-			if (strcmp(default_family[i].arch, arch) == 0)
-				return default_family[i].family;
-		return PCIFIX_FAMILY_UNKNOWN;
-	}
-	for (i = 0; i < sizeof(family_rules) / sizeof(family_rules[0]); i++)
-		if (arch_matches(family_rules[i].arch_prefix, arch) &&
-		    machine_matches(family_rules[i].machine, machine))
-			return family_rules[i].family;
-	return PCIFIX_FAMILY_UNKNOWN;
-}
-
 /* ---- values --------------------------------------------------------- */
 
 struct build {
@@ -460,10 +354,8 @@ pcifix_model_build(struct pcifix_doc *doc, struct pcifix_diags *diags)
 	dom->machine = type ? pcifix_node_attr(type, "machine") : NULL;
 	if (dom->arch == NULL)
 		dom->arch = "x86_64";   /* libvirt takes the host's; pcifix assumes x86_64 */
-	if (dom->virt == PCIFIX_VIRT_CH)
-		dom->family = PCIFIX_FAMILY_CH;
-	else
-		dom->family = family_of(dom->arch, dom->machine);
+	dom->row = pcifix_machine_find(dom->virt, dom->arch, dom->machine);
+	dom->family = dom->row ? dom->row->family : PCIFIX_FAMILY_UNKNOWN;
 
 	/* libvirt reads devices from every <devices> child, in order. */
 	for (devs = root->first_child; devs; devs = devs->next) {

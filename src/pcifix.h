@@ -429,6 +429,7 @@ struct pcifix_domain {
 	const char *arch;                    /* as written, or the default */
 	const char *machine;                 /* as written, or NULL */
 	enum pcifix_family family;           /* from machine, or the arch's default */
+	const struct pcifix_machine *row;    /* machine.c's row; NULL: unknown */
 	struct pcifix_node *devices_node;    /* <devices>, or NULL */
 	struct pcifix_device *devs;          /* document order */
 	size_t ndevs;
@@ -561,19 +562,67 @@ enum pcifix_afail pcifix_addrset_reserve_next(struct pcifix_addrset *s, unsigned
 bool pcifix_addrset_slot_in_use(const struct pcifix_addrset *s, unsigned bus, unsigned slot);
 bool pcifix_addrset_any_empty_slot(const struct pcifix_addrset *s);
 
-/* ---- target.c: what differs between machine families ----------------- */
+/* ---- chipset.c: chipsets that pin devices to fixed slots --------------- */
 
-enum pcifix_chipset {
-	PCIFIX_CHIPSET_NONE,
-	PCIFIX_CHIPSET_PIIX3,    /* i440fx: 00:01.x, video at 00:02 */
-	PCIFIX_CHIPSET_ICH9,     /* q35: 00:1f.x, video at 00:01, USB2 at 1d/1a, ... */
+enum pcifix_pin_how {
+	PCIFIX_PIN_REQUIRED,       /* must be at its address (else libvirt's message); reserved first */
+	PCIFIX_PIN_REQUIRED_SET,   /* the same, but only set there: the real pass collects it */
+	PCIFIX_PIN_IF_NO_ADDRESS,  /* gets slot (or alt_slot) when it has no <address> and it is free */
+	PCIFIX_PIN_FIRST_WANTED,   /* the first such device wanting an address gets slot when free */
 };
 
-struct pcifix_target {
+/* A device a chipset puts at a fixed address; kind OTHER ends the list. */
+struct pcifix_pin {
+	enum pcifix_kind kind;
+	const char *type;                /* NULL: any */
+	const char *model;               /* NULL: any */
+	long long index;                 /* controllers; -1: any */
+	unsigned slot, alt_slot, fn;     /* bus 0; alt_slot 0: none */
+	bool multi;                      /* multifunction='on' with it */
+	enum pcifix_pin_how how;
+	const char *must;                /* libvirt's message for a required one elsewhere */
+};
+
+/* A function the chipset itself has; what NULL ends the list. */
+struct pcifix_chip_fn {
+	unsigned slot, fn;
+	const char *what;
+};
+
+struct pcifix_chipset {
+	const char *name;                /* "PIIX3", "ICH9" */
+	unsigned own_slot;               /* bus 0 slot whose function 0 is the chipset's */
+	struct pcifix_chip_fn own[2];
+	unsigned video_slot;             /* the primary video's slot when free */
+	bool ide;                        /* has the one IDE controller (index 0) */
+	struct pcifix_pin pins[4];
+};
+
+extern const struct pcifix_chipset pcifix_chipset_piix3;
+extern const struct pcifix_chipset pcifix_chipset_ich9;
+/* The function of a USB2 set member (ich9-ehci1 7, ich9-uhci1-3 0-2); -1: not one. */
+int pcifix_usb2_function(const char *model);
+
+/* ---- machine.c: one row per machine ------------------------------------- */
+
+struct pcifix_opts;
+struct pcifix_plan;
+/* An assigner: fills the plan; 0, or -1 with diagnostics. */
+typedef int pcifix_assign_fn(const struct pcifix_domain *dom, const struct pcifix_opts *opts,
+			     struct pcifix_plan *plan, struct pcifix_diags *diags);
+
+#define PCIFIX_MACHINE_ARCHES 3
+#define PCIFIX_MACHINE_NAMES 6
+
+struct pcifix_machine {
 	enum pcifix_family family;
-	const char *arch;                /* arch prefix it applies to; NULL: any */
+	enum pcifix_virt virt;           /* PCIFIX_VIRT_CH: Cloud Hypervisor; else QEMU/KVM */
+	const char *arches[PCIFIX_MACHINE_ARCHES];  /* prefixes; none: any */
+	const char *names[PCIFIX_MACHINE_NAMES];    /* '*' at the end: a prefix; none: any */
+	bool is_default;                 /* the machine of its arches when none is written */
+	pcifix_assign_fn *assign;        /* NULL: pcifix leaves the domain alone */
 	const char *root_model;          /* the controller at index 0 */
-	enum pcifix_chipset chipset;
+	const struct pcifix_chipset *chipset;   /* NULL: none pins anything */
 	const char *implicit_usb;        /* model of the USB controller libvirt adds, or NULL */
 	bool implicit_sata;              /* SATA index 0 is built in */
 	bool implicit_memballoon;
@@ -586,10 +635,20 @@ struct pcifix_target {
 	bool phbs;                       /* pseries: every pci-root is a PHB, growth adds PHBs */
 	bool virtio_mmio;                /* ARM/RISC-V virt: one virtio-mmio address switches all */
 	bool ccw;                        /* s390x: virtio devices use ccw unless they ask for PCI */
+	bool segments;                   /* PCI domains are CHV segments, one bus each */
+	bool pci_expander_bus;           /* libvirt accepts a pci-expander-bus */
+	bool pcie_expander_bus;          /* ... and a pcie-expander-bus */
+	bool sees_each_function;         /* the guest finds a function without function 0
+					    (pseries): function-zero-pseries, not function-zero */
 };
 
-/* The family's description, or NULL when pcifix does not assign for it. */
-const struct pcifix_target *pcifix_target_find(const struct pcifix_domain *dom);
+/* The machine's row, or NULL when pcifix does not know it. */
+const struct pcifix_machine *pcifix_machine_find(enum pcifix_virt virt, const char *arch,
+						 const char *machine);
+/* Every row (for tests). */
+size_t pcifix_machine_rows(const struct pcifix_machine **v);
+
+/* ---- pci.c: connect flags ------------------------------------------------ */
 bool pcifix_device_is_virtio(enum pcifix_kind kind, const char *type, const char *model,
 			     const char *bus);
 /* libvirt's connect flags for a device; 0: it takes no PCI address. */
@@ -643,7 +702,7 @@ enum {
 
 struct pcifix_plan {
 	const struct pcifix_domain *dom;
-	const struct pcifix_target *target;
+	const struct pcifix_machine *machine;   /* NULL: nothing assigned */
 	struct pcifix_adev **devs;       /* file devices first (document order), then added ones */
 	size_t ndevs;
 	size_t cap;
@@ -651,16 +710,19 @@ struct pcifix_plan {
 	size_t nctrls;
 	size_t ctrl_cap;
 	bool relaxed;                    /* libvirt would have failed; pcifix found a layout */
-	bool ch;                         /* Cloud Hypervisor: assigned by ch.c */
 	bool no_pci;                     /* s390x: every device uses ccw */
 };
 
+/* QEMU's assigner: every address libvirt would assign; 0, or -1 with diagnostics. */
+int pcifix_assign(const struct pcifix_domain *dom, const struct pcifix_opts *opts,
+		  struct pcifix_plan *plan, struct pcifix_diags *diags);
 /*
- * Work out every address libvirt would assign.  Returns 0 (plan filled; a
- * NULL target means nothing to do), or -1 with diagnostics appended.
+ * The plan of a domain, by its machine row's assigner (0, or -1 with
+ * diagnostics); where pcifix assigns nothing, the devices as they are
+ * (plan->machine NULL).
  */
-int pcifix_assign(const struct pcifix_domain *dom, struct pcifix_plan *plan,
-		  struct pcifix_diags *diags);
+int pcifix_plan_build(const struct pcifix_domain *dom, const struct pcifix_opts *opts,
+		      struct pcifix_plan *plan, struct pcifix_diags *diags);
 void pcifix_plan_free(struct pcifix_plan *plan);
 /* qsort comparator over struct pcifix_adev pointers, by PCI address. */
 int pcifix_adev_addr_cmp(const void *pa, const void *pb);
@@ -680,7 +742,7 @@ struct pcifix_adev *pcifix_plan_new_adev(struct pcifix_plan *plan);
 struct pcifix_actx {
 	struct pcifix_plan *plan;
 	const struct pcifix_domain *dom;
-	const struct pcifix_target *t;
+	const struct pcifix_machine *t;
 	struct pcifix_diags *diags;
 	const char *file;
 	bool pcie_root;
@@ -739,7 +801,8 @@ void pcifix_compute_flags(struct pcifix_actx *c);
 bool pcifix_ccw_devices(struct pcifix_actx *c);
 
 /* assign-chipset.c */
-bool pcifix_piix3_builtin(const struct pcifix_actx *c, const struct pcifix_adev *a);
+/* Whether `a` sits at the address its chipset requires and reserves itself. */
+bool pcifix_chipset_reserved_by_pin(const struct pcifix_actx *c, const struct pcifix_adev *a);
 int pcifix_chipset_reserve(struct pcifix_actx *c, struct pcifix_addrset *s);
 int pcifix_place_usb2(struct pcifix_actx *c, struct pcifix_addrset *s, struct pcifix_adev *a);
 

@@ -33,9 +33,8 @@ pcifix_adev_is_pci_ctrl(const struct pcifix_adev *a)
 bool
 pcifix_adev_is_usb2(const struct pcifix_adev *a)
 {
-	return a->kind == PCIFIX_KIND_CONTROLLER && pcifix_streq(a->type, "usb") && a->model &&
-	       (strcmp(a->model, "ich9-ehci1") == 0 || strcmp(a->model, "ich9-uhci1") == 0 ||
-		strcmp(a->model, "ich9-uhci2") == 0 || strcmp(a->model, "ich9-uhci3") == 0);
+	return a->kind == PCIFIX_KIND_CONTROLLER && pcifix_streq(a->type, "usb") &&
+	       pcifix_usb2_function(a->model) >= 0;
 }
 
 void
@@ -230,4 +229,31 @@ pcifix_plan_free(struct pcifix_plan *plan)
 {
 	pcifix_plan_reset(plan);
 	memset(plan, 0, sizeof(*plan));
+}
+
+int
+pcifix_plan_build(const struct pcifix_domain *dom, const struct pcifix_opts *opts,
+		  struct pcifix_plan *plan, struct pcifix_diags *diags)
+{
+	const struct pcifix_machine *m = dom->row;
+	struct pcifix_actx c;
+	size_t i;
+
+	memset(plan, 0, sizeof(*plan));
+	plan->dom = dom;
+	if (m && m->assign &&
+	    (m->virt == PCIFIX_VIRT_CH || dom->virt == PCIFIX_VIRT_QEMU || dom->virt == PCIFIX_VIRT_KVM))
+		return m->assign(dom, opts, plan, diags);
+	/* Nothing to assign: the devices as they are, for --list. */
+	memset(&c, 0, sizeof(c));
+	c.plan = plan;
+	c.dom = dom;
+	for (i = 0; i < dom->ndevs; i++) {
+		struct pcifix_adev *a;
+
+		pcifix_plan_add_device(&c, &dom->devs[i]);
+		a = plan->devs[plan->ndevs - 1];
+		a->flags = pcifix_device_flags(a->kind, a->type, a->model, a->bus, false);
+	}
+	return 0;
 }

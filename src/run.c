@@ -59,25 +59,16 @@ process(const char *file, char *bytes, size_t len, const struct pcifix_opts *opt
 		return false;
 	}
 	pcifix_edits_init(&edits, doc);
-	memset(&plan, 0, sizeof(plan));
-	if (dom->virt == PCIFIX_VIRT_CH) {
-		if (pcifix_assign_ch(dom, opts, &plan, diags) < 0) {
-			pcifix_check(&plan, opts, false, diags, &edits);
-			goto out;
-		}
-		pcifix_augment(&plan, &edits);
-	} else if (pcifix_assign(dom, &plan, diags) < 0) {
+	if (pcifix_plan_build(dom, opts, &plan, diags) < 0) {
 		/* The address type rules still say what else is wrong. */
 		pcifix_check(&plan, opts, false, diags, &edits);
 		goto out;
 	}
-	if (plan.ch) {
-		/* Done above. */
-	} else if (plan.no_pci) {
+	if (plan.no_pci) {
 		pcifix_diag_add(diags, "not-assigned", file, 0,
 				"s390x: every device uses a ccw address, none asks for PCI "
 				"(zPCI): nothing to assign");
-	} else if (plan.target == NULL) {
+	} else if (plan.machine == NULL) {
 		pcifix_diag_add(diags, "not-assigned", file, 0,
 				"pcifix does not assign PCI addresses for %s domains on %s "
 				"machine '%s' yet; the file is left as it is",

@@ -1,0 +1,214 @@
+/* machine.c - one row per machine: names and arches, chipset, root bus, implicit devices, defaults, assigner. */
+#include "config.h"
+
+#include <string.h>
+
+#include "pcifix.h"
+
+/*
+ * The machines libvirt 9.0's QEMU driver knows, and Cloud Hypervisor.  A
+ * domain takes the first row whose virtualization, arch and machine name
+ * match (a name pattern ending in '*' is a prefix; an arch is a prefix, so
+ * "ppc64" covers ppc64le); with no machine written, the row marked
+ * .is_default for its arch.  A row without .assign is a machine pcifix
+ * knows but leaves alone.  Adding a machine is adding a row (and, for a
+ * chipset that pins devices, a chipset in chipset.c).
+ */
+static const struct pcifix_machine rows[] = {
+	{
+		.family = PCIFIX_FAMILY_CH,
+		.virt = PCIFIX_VIRT_CH,
+		.assign = pcifix_assign_ch,
+		.segments = true,
+	},
+	{
+		.family = PCIFIX_FAMILY_PC,
+		.arches = { "x86_64", "i686" },
+		.names = { "pc", "pc-i440fx-*", "pc-0.*", "pc-1.*", "rhel*" },
+		.is_default = true,
+		.assign = pcifix_assign,
+		.root_model = "pci-root",
+		.chipset = &pcifix_chipset_piix3,
+		.implicit_usb = "piix3-uhci",
+		.implicit_memballoon = true,
+		.default_nic = "rtl8139",
+		.default_video = "cirrus",
+		.default_usb = "piix3-uhci",
+		.default_scsi = "lsilogic",
+		.expansion_slot = true,
+		.pci_expander_bus = true,
+	},
+	{
+		.family = PCIFIX_FAMILY_Q35,
+		.arches = { "x86_64", "i686" },
+		.names = { "q35", "pc-q35-*" },
+		.assign = pcifix_assign,
+		.root_model = "pcie-root",
+		.chipset = &pcifix_chipset_ich9,
+		.implicit_usb = "qemu-xhci",
+		.implicit_sata = true,
+		.implicit_memballoon = true,
+		.default_nic = "rtl8139",
+		.default_video = "cirrus",
+		.default_usb = "piix3-uhci",
+		.default_scsi = "lsilogic",
+		.spare_root_port = true,
+		.pcie_expander_bus = true,
+	},
+	{
+		.family = PCIFIX_FAMILY_ISAPC,
+		.arches = { "x86_64", "i686" },
+		.names = { "isapc" },
+	},
+	{
+		.family = PCIFIX_FAMILY_MICROVM,
+		.arches = { "x86_64" },
+		.names = { "microvm" },
+	},
+	{
+		/* No chipset slots, no default USB and no balloon on aarch64. */
+		.family = PCIFIX_FAMILY_VIRT,
+		.arches = { "aarch64" },
+		.names = { "virt", "virt-*" },
+		.is_default = true,
+		.assign = pcifix_assign,
+		.root_model = "pcie-root",
+		.default_nic = "virtio",
+		.default_video = "virtio",
+		.default_usb = "qemu-xhci",
+		.default_scsi = "lsilogic",
+		.spare_root_port = true,
+		.virtio_mmio = true,
+	},
+	{
+		.family = PCIFIX_FAMILY_VIRT,
+		.arches = { "armv7l" },
+		.names = { "virt", "virt-*" },
+		.is_default = true,
+		.assign = pcifix_assign,
+		.root_model = "pcie-root",
+		.default_nic = "virtio",
+		.default_video = "virtio",
+		.default_usb = "piix3-uhci",
+		.default_scsi = "lsilogic",
+		.spare_root_port = true,
+		.virtio_mmio = true,
+	},
+	{
+		/* Like aarch64, but with a memballoon, and piix3-uhci for a bare USB. */
+		.family = PCIFIX_FAMILY_VIRT,
+		.arches = { "riscv64" },
+		.names = { "virt", "virt-*" },
+		.is_default = true,
+		.assign = pcifix_assign,
+		.root_model = "pcie-root",
+		.implicit_memballoon = true,
+		.default_nic = "virtio",
+		.default_video = "virtio",
+		.default_usb = "piix3-uhci",
+		.default_scsi = "lsilogic",
+		.spare_root_port = true,
+		.virtio_mmio = true,
+	},
+	{
+		/* Every pci-root is a PHB; growth adds PHBs, never bridges. */
+		.family = PCIFIX_FAMILY_PSERIES,
+		.arches = { "ppc64" },
+		.names = { "pseries", "pseries-*" },
+		.is_default = true,
+		.assign = pcifix_assign,
+		.root_model = "pci-root",
+		.implicit_usb = "qemu-xhci",
+		.implicit_memballoon = true,
+		.default_nic = "rtl8139",
+		.default_video = "vga",
+		.default_usb = "qemu-xhci",
+		.default_scsi = "ibmvscsi",
+		.expansion_slot = true,
+		.phbs = true,
+		.sees_each_function = true,
+	},
+	{
+		/* Virtio devices use ccw; PCI (zPCI) only where a device asks or must. */
+		.family = PCIFIX_FAMILY_S390_CCW,
+		.arches = { "s390x" },
+		.names = { "s390-ccw-virtio", "s390-ccw-virtio-*" },
+		.is_default = true,
+		.assign = pcifix_assign,
+		.root_model = "pci-root",
+		.implicit_memballoon = true,
+		.default_nic = "virtio",
+		.default_video = "virtio",
+		.default_usb = "none",
+		.default_scsi = "virtio-scsi",
+		.expansion_slot = true,
+		.ccw = true,
+	},
+};
+
+static const char *const family_names[] = {
+	[PCIFIX_FAMILY_UNKNOWN] = "unknown",
+	[PCIFIX_FAMILY_PC] = "pc",
+	[PCIFIX_FAMILY_Q35] = "q35",
+	[PCIFIX_FAMILY_ISAPC] = "isapc",
+	[PCIFIX_FAMILY_MICROVM] = "microvm",
+	[PCIFIX_FAMILY_VIRT] = "virt",
+	[PCIFIX_FAMILY_PSERIES] = "pseries",
+	[PCIFIX_FAMILY_S390_CCW] = "s390-ccw-virtio",
+	[PCIFIX_FAMILY_CH] = "cloud-hypervisor",
+};
+
+const char *
+pcifix_family_name(enum pcifix_family f)
+{
+	return family_names[f];
+}
+
+static bool
+arch_matches(const struct pcifix_machine *m, const char *arch)
+{
+	size_t i;
+
+	for (i = 0; i < PCIFIX_MACHINE_ARCHES && m->arches[i]; i++)
+		if (strncmp(arch, m->arches[i], strlen(m->arches[i])) == 0)
+			return true;
+	return i == 0;   /* no arches: any */
+}
+
+static bool
+name_matches(const struct pcifix_machine *m, const char *machine)
+{
+	size_t i;
+
+	for (i = 0; i < PCIFIX_MACHINE_NAMES && m->names[i]; i++) {
+		const char *p = m->names[i];
+		size_t n = strlen(p);
+
+		if (n && p[n - 1] == '*' ? strncmp(machine, p, n - 1) == 0 : strcmp(machine, p) == 0)
+			return true;
+	}
+	return i == 0;   /* no names: any */
+}
+
+const struct pcifix_machine *
+pcifix_machine_find(enum pcifix_virt virt, const char *arch, const char *machine)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const struct pcifix_machine *m = &rows[i];
+
+		if ((virt == PCIFIX_VIRT_CH) != (m->virt == PCIFIX_VIRT_CH) || !arch_matches(m, arch))
+			continue;
+		if (machine ? name_matches(m, machine) : m->is_default || m->virt == PCIFIX_VIRT_CH)
+			return m;
+	}
+	return NULL;
+}
+
+size_t
+pcifix_machine_rows(const struct pcifix_machine **v)
+{
+	*v = rows;
+	return sizeof(rows) / sizeof(rows[0]);
+}
