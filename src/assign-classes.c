@@ -155,8 +155,8 @@ pcifix_compute_flags(struct pcifix_actx *c)
 /*
  * s390x: virtio devices use ccw unless they ask for PCI with an
  * <address type='pci'/>; the others (PCI hostdevs, e1000, ...) can only be
- * PCI (zPCI).  libvirt adds the root bus for them.  Returns whether any
- * device takes PCI.
+ * PCI (zPCI).  Returns whether any device takes PCI (the root bus is
+ * there either way: libvirt adds it wherever QEMU has zPCI).
  */
 bool
 pcifix_ccw_devices(struct pcifix_actx *c)
@@ -175,7 +175,5 @@ pcifix_ccw_devices(struct pcifix_actx *c)
 		pci |= a->flags && a->state != PCIFIX_A_OTHER;
 		pci |= a->state == PCIFIX_A_PCI;
 	}
-	if (pci && pcifix_plan_find_ctrl(plan, "pci", 0) == NULL)
-		pcifix_actx_add_controller(c, "pci", 0, c->t->root_model);
 	return pci;
 }

@@ -150,29 +150,13 @@ disk_controller(const struct pcifix_device *d, long units)
  */
 #define MAX_IMPLIED_CONTROLLERS 1024
 
+/* Controllers 0 to max of `type`, those missing added with `model`; -1: too many. */
 static int
-add_disk_controllers(struct pcifix_actx *c, const char *type, const char *bus, long units,
-		     const char *model)
+add_up_to(struct pcifix_actx *c, const char *type, long max, const struct pcifix_device *worst,
+	  const char *model)
 {
-	const struct pcifix_domain *dom = c->dom;
-	const struct pcifix_device *worst = NULL;
-	long max = -1, i;
-	size_t k;
+	long i;
 
-	for (k = 0; k < dom->ndevs; k++) {
-		const struct pcifix_device *d = &dom->devs[k];
-
-		if ((d->kind == PCIFIX_KIND_DISK && pcifix_streq(d->bus, bus)) ||
-		    (strcmp(type, "scsi") == 0 && d->kind == PCIFIX_KIND_HOSTDEV &&
-		     pcifix_streq(d->type, "scsi") && d->addr.type == PCIFIX_ADDR_DRIVE)) {
-			long ctl = disk_controller(d, units);
-
-			if (ctl > max) {
-				max = ctl;
-				worst = d;
-			}
-		}
-	}
 	if (max >= MAX_IMPLIED_CONTROLLERS) {
 		char *desc = pcifix_device_describe(worst);
 
@@ -186,6 +170,60 @@ add_disk_controllers(struct pcifix_actx *c, const char *type, const char *bus, l
 	for (i = 0; i <= max; i++)
 		maybe_add_controller(c, type, i, model);
 	return 0;
+}
+
+/* The controllers the disks on `bus` name, up to the highest. */
+static int
+add_disk_controllers(struct pcifix_actx *c, const char *type, const char *bus, long units,
+		     const char *model)
+{
+	const struct pcifix_domain *dom = c->dom;
+	const struct pcifix_device *worst = NULL;
+	long max = -1;
+	size_t k;
+
+	for (k = 0; k < dom->ndevs; k++) {
+		const struct pcifix_device *d = &dom->devs[k];
+
+		if (d->kind == PCIFIX_KIND_DISK && pcifix_streq(d->bus, bus) &&
+		    disk_controller(d, units) > max) {
+			max = disk_controller(d, units);
+			worst = d;
+		}
+	}
+	return add_up_to(c, type, max, worst, model);
+}
+
+/*
+ * SCSI hostdevs' controllers, which libvirt adds after all others; a new
+ * one takes the model the file wrote on the controller of the hostdev that
+ * named the highest index so far, so that all of them stay one model.  A
+ * hostdev without an address gets a unit of controller 0 from libvirt.
+ */
+static int
+add_hostdev_scsi_controllers(struct pcifix_actx *c)
+{
+	const struct pcifix_domain *dom = c->dom;
+	const struct pcifix_device *worst = NULL;
+	const char *model = c->t->default_scsi;
+	long max = -1;
+	size_t k;
+
+	for (k = 0; k < dom->ndevs; k++) {
+		const struct pcifix_device *d = &dom->devs[k];
+		const struct pcifix_adev *ctl;
+
+		if (d->kind != PCIFIX_KIND_HOSTDEV || !pcifix_streq(d->type, "scsi") ||
+		    (d->addr.type != PCIFIX_ADDR_DRIVE && d->addr.type != PCIFIX_ADDR_ABSENT) ||
+		    disk_controller(d, 7) <= max)
+			continue;
+		max = disk_controller(d, 7);
+		worst = d;
+		ctl = pcifix_plan_find_ctrl(c->plan, "scsi", max);
+		if (ctl && ctl->dev && ctl->dev->model && strcmp(ctl->dev->model, "auto") != 0)
+			model = ctl->dev->model;
+	}
+	return add_up_to(c, "scsi", max, worst, model);
 }
 
 static void
@@ -220,8 +258,7 @@ pcifix_add_implicit_devices(struct pcifix_actx *c)
 		pcifix_actx_add_controller(c, "usb", 0, t->implicit_usb);
 	if (t->implicit_sata)
 		maybe_add_controller(c, "sata", 0, NULL);
-	if (!t->ccw)   /* s390x: only when a device takes PCI (see pcifix_ccw_devices) */
-		maybe_add_controller(c, "pci", 0, t->root_model);
+	maybe_add_controller(c, "pci", 0, t->root_model);   /* s390x too: QEMU has zPCI */
 	for (i = 0; i < plan->ndevs; i++) {
 		balloon |= plan->devs[i]->kind == PCIFIX_KIND_MEMBALLOON;
 		video |= plan->devs[i]->kind == PCIFIX_KIND_VIDEO;
@@ -241,6 +278,8 @@ pcifix_add_implicit_devices(struct pcifix_actx *c)
 	    add_disk_controllers(c, "sata", "sata", 6, NULL) < 0)
 		return -1;
 	add_virtio_serial_controllers(c);
+	if (add_hostdev_scsi_controllers(c) < 0)
+		return -1;
 	if (graphics && !video) {
 		struct pcifix_adev *a = pcifix_plan_new_adev(plan);
 

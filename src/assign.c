@@ -321,6 +321,7 @@ attempt(struct pcifix_actx *c)
 	plan->ctrl_cap = plan->ndevs + 1;
 	plan->ctrls = pcifix_xcalloc(plan->ctrl_cap, sizeof(*plan->ctrls));
 	pcifix_order_controllers(plan);
+	pcifix_plan_serial_twin(plan);
 	if (pcifix_lint_controllers(c) < 0)
 		return -1;
 	if (pcifix_add_implicit_devices(c) < 0 || pcifix_lint_ide(c) < 0)
@@ -341,8 +342,10 @@ attempt(struct pcifix_actx *c)
 		r = real_pass(c);
 	if (r == 0)
 		r = pcifix_fill_controller_values(c);
-	if (r == 0)
+	if (r == 0) {
 		pcifix_fill_multifunction(plan);
+		pcifix_plan_copy_twin_address(plan);
+	}
 	if (r == 0 && c->t->ccw)
 		r = pcifix_assign_zpci(c);
 	return r;

@@ -342,6 +342,27 @@ augment_controller_values(const struct pcifix_adev *a, struct pcifix_edits *e)
 	return changes + 1;
 }
 
+/* The model libvirt fills in, where it writes one: model= or <model type=>. */
+static size_t
+write_model(const struct pcifix_adev *a, struct pcifix_edits *e)
+{
+	if (a->kind == PCIFIX_KIND_INTERFACE || a->kind == PCIFIX_KIND_VIDEO) {
+		const struct pcifix_node *m = pcifix_node_child(a->dev->node, "model");
+		char *x;
+
+		if (m) {   /* <model type='default'/>, or <model heads='2'/> */
+			pcifix_edit_set_attr_after(e, m, "type", a->model, NULL);
+			return 1;
+		}
+		x = pcifix_xasprintf("<model type='%s'/>", a->model);
+		pcifix_edit_append_child(e, a->dev->node, x);
+		free(x);
+	} else {
+		pcifix_edit_set_attr_after(e, a->dev->node, "model", a->model, "index");
+	}
+	return 1;
+}
+
 size_t
 pcifix_augment(const struct pcifix_plan *plan, struct pcifix_edits *e)
 {
@@ -378,6 +399,8 @@ pcifix_augment(const struct pcifix_plan *plan, struct pcifix_edits *e)
 		if (a->kind == PCIFIX_KIND_CONTROLLER && a->model &&
 		    strcmp(a->type ? a->type : "", "pci") == 0)
 			changes += augment_controller_values(a, e);
+		if (a->model_default)
+			changes += write_model(a, e);
 		if (a->state != PCIFIX_A_PCI)
 			continue;
 		if (a->assigned) {

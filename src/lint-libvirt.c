@@ -11,7 +11,6 @@ static bool
 numa_node_ok(struct pcifix_actx *c, struct pcifix_adev *a)
 {
 	long long want = a->dev->target.numa_node;
-	size_t i;
 
 	if (want < 0)
 		return true;
@@ -20,9 +19,9 @@ numa_node_ok(struct pcifix_actx *c, struct pcifix_adev *a)
 			"the PCI controller with index=0 can't be associated with a NUMA node"));
 		return false;
 	}
-	for (i = 0; i < c->dom->n_numa_cells; i++)
-		if (c->dom->numa_cell_ids[i] == want)
-			return true;
+	/* libvirt numbers cells by position and checks only that the node is one of them. */
+	if ((size_t)want < c->dom->n_numa_cells)
+		return true;
 	pcifix_actx_report(c, a, "pci-controller", pcifix_xasprintf(
 		"%s with index %lld is configured for a NUMA node (%lld) not present in the "
 		"domain's <cpu><numa> array (%zu)", a->model, a->index, want,

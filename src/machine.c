@@ -79,6 +79,7 @@ static const struct pcifix_machine rows[] = {
 		.default_scsi = "lsilogic",
 		.spare_root_port = true,
 		.virtio_mmio = true,
+		.pcie_expander_bus = true,
 	},
 	{
 		.family = PCIFIX_FAMILY_VIRT,
@@ -93,6 +94,7 @@ static const struct pcifix_machine rows[] = {
 		.default_scsi = "lsilogic",
 		.spare_root_port = true,
 		.virtio_mmio = true,
+		.pcie_expander_bus = true,
 	},
 	{
 		/* Like aarch64, but with a memballoon, and piix3-uhci for a bare USB. */

@@ -255,6 +255,29 @@ parse_hostdev_source(struct build *b, struct pcifix_device *d)
 	}
 }
 
+/*
+ * A disk without <target bus=...>: libvirt takes the bus from the device
+ * (a floppy is on the fdc) or the target name's prefix; NULL when neither says.
+ */
+static const char *
+disk_bus_from_name(const char *device, const char *dev)
+{
+	static const struct {
+		const char *prefix, *bus;
+	} prefixes[] = {
+		{ "hd", "ide" }, { "sd", "scsi" }, { "vd", "virtio" }, { "xvd", "xen" },
+		{ "ubd", "uml" },
+	};
+	size_t i;
+
+	if (pcifix_streq(device, "floppy"))
+		return "fdc";
+	for (i = 0; dev && i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (strncmp(dev, prefixes[i].prefix, strlen(prefixes[i].prefix)) == 0)
+			return prefixes[i].bus;
+	return NULL;
+}
+
 static void
 add_device(struct build *b, struct pcifix_node *n, enum pcifix_kind k, size_t *cap)
 {
@@ -276,6 +299,8 @@ add_device(struct build *b, struct pcifix_node *n, enum pcifix_kind k, size_t *c
 	d->bus = path_value(n, kd->bus);
 	d->name = path_value(n, kd->name);
 	d->driver = path_value(n, kd->driver);
+	if (k == PCIFIX_KIND_DISK && d->bus == NULL)
+		d->bus = disk_bus_from_name(d->type, d->name);
 	addr = pcifix_node_child(n, "address");
 	if (addr)
 		parse_address(b, addr, &d->addr);
@@ -291,22 +316,15 @@ add_device(struct build *b, struct pcifix_node *n, enum pcifix_kind k, size_t *c
 		parse_hostdev_source(b, d);
 }
 
-/* The ids of <cpu><numa><cell>s, in order. */
+/* How many <cpu><numa><cell>s (libvirt numbers them by position). */
 static void
 parse_numa_cells(struct pcifix_domain *dom, const struct pcifix_node *root)
 {
 	struct pcifix_node *cpu = pcifix_node_child(root, "cpu"), *numa, *cell;
-	size_t cap = 0;
 
 	numa = cpu ? pcifix_node_child(cpu, "numa") : NULL;
-	for (cell = numa ? numa->first_child : NULL; cell; cell = cell->next) {
-		if (cell->in_namespace || strcmp(cell->name, "cell") != 0)
-			continue;
-		if (dom->n_numa_cells == cap)
-			dom->numa_cell_ids = pcifix_xgrow(dom->numa_cell_ids, &cap, 8,
-							  sizeof(*dom->numa_cell_ids));
-		dom->numa_cell_ids[dom->n_numa_cells++] = uint_or_none(pcifix_node_attr(cell, "id"));
-	}
+	for (cell = numa ? numa->first_child : NULL; cell; cell = cell->next)
+		dom->n_numa_cells += !cell->in_namespace && strcmp(cell->name, "cell") == 0;
 }
 
 struct pcifix_domain *
@@ -388,7 +406,6 @@ pcifix_domain_free(struct pcifix_domain *dom)
 {
 	if (dom == NULL)
 		return;
-	free(dom->numa_cell_ids);
 	free(dom->devs);
 	free(dom);
 }

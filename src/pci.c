@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "pcifix.h"
 
@@ -226,6 +227,17 @@ model_is(const char *rule, const char *model)
 	return rule == NULL || (model != NULL && strcmp(rule, model) == 0);
 }
 
+/* A device's rule; libvirt reads a NIC model in any case ("ViRtIo" is virtio). */
+static bool
+rule_matches(const struct flag_rule *r, enum pcifix_kind kind, const char *model)
+{
+	if (r->kind != kind)
+		return false;
+	if (kind == PCIFIX_KIND_INTERFACE)
+		return r->model == NULL || (model != NULL && strcasecmp(r->model, model) == 0);
+	return model_is(r->model, model);
+}
+
 /* Whether the device is a virtio one (on s390x it then uses ccw, not PCI). */
 bool
 pcifix_device_is_virtio(enum pcifix_kind kind, const char *type, const char *model,
@@ -251,7 +263,7 @@ pcifix_device_is_virtio(enum pcifix_kind kind, const char *type, const char *mod
 		break;
 	}
 	for (i = 0; i < sizeof(flag_rules) / sizeof(flag_rules[0]); i++)
-		if (flag_rules[i].kind == kind && model_is(flag_rules[i].model, model))
+		if (rule_matches(&flag_rules[i], kind, model))
 			return flag_rules[i].set == F_VIRTIO;
 	return false;
 }
@@ -287,8 +299,13 @@ pcifix_device_flags(enum pcifix_kind kind, const char *type, const char *model,
 			return 0;
 		break;
 	case PCIFIX_KIND_HOSTDEV:
-		/* PCI and mdev hostdevs; offline, a host device counts as PCIe. */
-		if (type && (strcmp(type, "pci") == 0 || strcmp(type, "mdev") == 0))
+		/*
+		 * PCI hostdevs and vfio-pci mediated devices (vfio-ccw ones
+		 * take a ccw address, vfio-ap ones none); offline, a host
+		 * device counts as PCIe.
+		 */
+		if (type && (strcmp(type, "pci") == 0 ||
+			     (strcmp(type, "mdev") == 0 && model && strcmp(model, "vfio-pci") == 0)))
 			return pcie;
 		if (type && strcmp(type, "scsi_host") == 0)
 			return model && strcmp(model, "virtio-transitional") == 0 ? pci : virtio;
@@ -297,7 +314,7 @@ pcifix_device_flags(enum pcifix_kind kind, const char *type, const char *model,
 		break;
 	}
 	for (i = 0; i < sizeof(flag_rules) / sizeof(flag_rules[0]); i++)
-		if (flag_rules[i].kind == kind && model_is(flag_rules[i].model, model))
+		if (rule_matches(&flag_rules[i], kind, model))
 			return flag_set(flag_rules[i].set, pci, pcie, virtio) | flag_rules[i].extra;
 	return 0;
 }

@@ -433,9 +433,7 @@ struct pcifix_domain {
 	struct pcifix_node *devices_node;    /* <devices>, or NULL */
 	struct pcifix_device *devs;          /* document order */
 	size_t ndevs;
-	/* <cpu><numa><cell id=...>: each cell's id, -1 where not a number. */
-	long long *numa_cell_ids;
-	size_t n_numa_cells;
+	size_t n_numa_cells;                 /* <cpu><numa><cell>s */
 };
 
 /*
@@ -669,6 +667,7 @@ struct pcifix_adev {
 	enum pcifix_kind kind;
 	const char *type;
 	const char *model;               /* with libvirt's default applied */
+	bool model_default;              /* the file writes no model: libvirt writes this one */
 	const char *bus;
 	long long index;                 /* controllers */
 	unsigned flags;                  /* connect flags; 0: no PCI address */
@@ -690,6 +689,7 @@ struct pcifix_adev {
 	long long zpci_uid, zpci_fid;    /* s390x; -1: none */
 	unsigned zpci_added;             /* 1: uid, 2: fid filled in by pcifix */
 	long long want_segment;          /* CHV: <address type='pci' domain='N'/>; -1: any */
+	struct pcifix_adev *twin;        /* a console that is serial 0 again: that serial */
 };
 
 enum {
@@ -789,6 +789,10 @@ void pcifix_actx_report(struct pcifix_actx *c, const struct pcifix_adev *a, cons
 int pcifix_actx_place(struct pcifix_actx *c, struct pcifix_addrset *s, struct pcifix_adev *a,
 		      int function);
 void pcifix_plan_reset(struct pcifix_plan *plan);
+/* libvirt's first <console> of serial type is <serial> 0 again: mark it as that one's twin. */
+void pcifix_plan_serial_twin(struct pcifix_plan *plan);
+/* A twin without an address gets its serial's, as libvirt writes it. */
+void pcifix_plan_copy_twin_address(struct pcifix_plan *plan);
 
 /* assign-implicit.c */
 void pcifix_order_controllers(struct pcifix_plan *plan);

@@ -37,6 +37,49 @@ pcifix_adev_is_usb2(const struct pcifix_adev *a)
 	       pcifix_usb2_function(a->model) >= 0;
 }
 
+/*
+ * The models libvirt fills in before it assigns anything.  Where it also
+ * writes them (USB and SCSI controllers, NICs, videos, vsock), pcifix writes
+ * them too (model_default), so that a later libvirt default cannot change
+ * the device; a PCI root's is written with the controller values.
+ */
+static void
+default_model(const struct pcifix_machine *t, struct pcifix_adev *a)
+{
+	const char *m = NULL;
+
+	switch (a->kind) {
+	case PCIFIX_KIND_INTERFACE:
+		if (a->model == NULL && !pcifix_streq(a->type, "hostdev"))
+			m = pcifix_streq(a->type, "vdpa") ? "virtio" : t->default_nic;
+		break;
+	case PCIFIX_KIND_VSOCK:
+		if (a->model == NULL)
+			m = "virtio";
+		break;
+	case PCIFIX_KIND_VIDEO:
+		if (a->model == NULL || strcmp(a->model, "default") == 0)
+			m = t->default_video;
+		break;
+	case PCIFIX_KIND_CONTROLLER:
+		if (pcifix_streq(a->type, "usb") && a->model == NULL)
+			m = t->default_usb;
+		else if (pcifix_streq(a->type, "scsi") &&
+			 (a->model == NULL || strcmp(a->model, "auto") == 0))
+			m = t->default_scsi;
+		else if (pcifix_streq(a->type, "pci") && a->model == NULL && a->index == 0)
+			a->model = t->root_model;
+		break;
+	default:
+		break;
+	}
+	if (m) {
+		a->model = m;
+		/* s390x's "none" is not written (libvirt leaves such a USB controller be). */
+		a->model_default = strcmp(m, "none") != 0;
+	}
+}
+
 void
 pcifix_plan_add_device(struct pcifix_actx *c, struct pcifix_device *d)
 {
@@ -68,27 +111,8 @@ pcifix_plan_add_device(struct pcifix_actx *c, struct pcifix_device *d)
 		a->state = PCIFIX_A_OTHER;
 		break;
 	}
-	/* The defaults libvirt fills in before it assigns anything. */
-	switch (c->t ? d->kind : PCIFIX_KIND_OTHER) {
-	case PCIFIX_KIND_INTERFACE:
-		if (a->model == NULL && !pcifix_streq(a->type, "hostdev"))
-			a->model = c->t->default_nic;
-		break;
-	case PCIFIX_KIND_VIDEO:
-		if (a->model == NULL || strcmp(a->model, "default") == 0)
-			a->model = c->t->default_video;
-		break;
-	case PCIFIX_KIND_CONTROLLER:
-		if (pcifix_streq(a->type, "usb") && a->model == NULL)
-			a->model = c->t->default_usb;
-		else if (pcifix_streq(a->type, "scsi") && a->model == NULL)
-			a->model = c->t->default_scsi;
-		else if (pcifix_streq(a->type, "pci") && a->model == NULL && a->index == 0)
-			a->model = c->t->root_model;
-		break;
-	default:
-		break;
-	}
+	if (c->t)
+		default_model(c->t, a);
 	if (d->kind == PCIFIX_KIND_CONTROLLER && pcifix_streq(a->type, "pci")) {
 		/* What the file wrote; libvirt's defaults are filled in later. */
 		a->model_name = d->model_name;
@@ -229,6 +253,45 @@ pcifix_plan_free(struct pcifix_plan *plan)
 {
 	pcifix_plan_reset(plan);
 	memset(plan, 0, sizeof(*plan));
+}
+
+void
+pcifix_plan_serial_twin(struct pcifix_plan *plan)
+{
+	struct pcifix_adev *serial = NULL;
+	size_t i;
+
+	for (i = 0; i < plan->ndevs && serial == NULL; i++)
+		if (plan->devs[i]->kind == PCIFIX_KIND_SERIAL)
+			serial = plan->devs[i];
+	for (i = 0; serial && i < plan->ndevs; i++) {
+		struct pcifix_adev *a = plan->devs[i];
+
+		if (a->kind != PCIFIX_KIND_CONSOLE)
+			continue;
+		if (a->bus == NULL || strcmp(a->bus, "serial") == 0) {
+			a->twin = serial;
+			a->state = PCIFIX_A_OTHER;   /* its address is the serial's */
+		}
+		break;   /* only the first console */
+	}
+}
+
+void
+pcifix_plan_copy_twin_address(struct pcifix_plan *plan)
+{
+	size_t i;
+
+	for (i = 0; i < plan->ndevs; i++) {
+		struct pcifix_adev *a = plan->devs[i];
+
+		if (a->twin && a->twin->state == PCIFIX_A_PCI &&
+		    a->dev->addr.type == PCIFIX_ADDR_ABSENT) {
+			a->state = PCIFIX_A_PCI;
+			a->addr = a->twin->addr;
+			a->assigned = true;
+		}
+	}
 }
 
 int

@@ -67,7 +67,8 @@ process(const char *file, char *bytes, size_t len, const struct pcifix_opts *opt
 	if (plan.no_pci) {
 		pcifix_diag_add(diags, "not-assigned", file, 0,
 				"s390x: every device uses a ccw address, none asks for PCI "
-				"(zPCI): nothing to assign");
+				"(zPCI): no PCI address to assign");
+		pcifix_augment(&plan, &edits);   /* the pci-root libvirt adds */
 	} else if (plan.machine == NULL) {
 		pcifix_diag_add(diags, "not-assigned", file, 0,
 				"pcifix does not assign PCI addresses for %s domains on %s "

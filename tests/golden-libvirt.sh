@@ -351,7 +351,7 @@ def compare(pairs):
             f.write('%s\t%s\t%s\n' % (n, a, b))
         lst = f.name
     try:
-        r = subprocess.run([sys.executable, compare_py, '--labels', 'expected,libvirt',
+        r = subprocess.run([sys.executable, compare_py, '--models', '--labels', 'expected,libvirt',
                             '--batch', lst], stdout=subprocess.PIPE, universal_newlines=True)
     finally:
         os.remove(lst)

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """compare.py: are two libvirt domain XMLs the same for PCI purposes?
 
-    compare.py [--strict] [--labels A,B] A.xml B.xml
-    compare.py [--strict] [--labels A,B] --batch LIST   LIST: NAME<TAB>A.xml<TAB>B.xml lines
+    compare.py [--strict] [--models] [--labels A,B] A.xml B.xml
+    compare.py [--strict] [--models] [--labels A,B] --batch LIST   LIST: NAME<TAB>A.xml<TAB>B.xml lines
     compare.py --inserted-only [--batch LIST | IN.xml OUT.xml]
 
 Prints nothing and exits 0 when equal; prints one line per difference (in batch
@@ -35,6 +35,11 @@ Compared:
   pseries, none on s390x), a NIC (rtl8139 on x86 and pseries, virtio on virt and s390x), a
   video (cirrus on x86, vga on pseries, virtio on virt and s390x); and on
   pseries a pci-root's missing <model name> is spapr-pci-host-bridge.
+--models also compares, for every controller and every device with a PCI
+address, the model as written (a controller's model=, an interface's or
+video's <model type>, other devices' model=): where B has one, A must have
+the same (libvirt writes the defaults it fills in; a file frozen by pcifix
+must hold them so that a later default cannot move anything).
 Ignored: everything else (MACs, defaults libvirt fills in, element order,
 devices without alias and without PCI address such as ps2 inputs and audio,
 non-PCI addresses like drive/usb/virtio-serial).
@@ -160,12 +165,28 @@ def kind_of(d, defs=X86_DEFAULTS):
     return ()
 
 
-class Dev:
-    __slots__ = ('key', 'tag', 'desc', 'addr', 'pcictl', 'index')
+def named(d):
+    """What names a device for models mode: a disk's target dev (libvirt
+    sorts disks); anything else keeps its place among its kind."""
+    if d.tag == 'disk' and d.find('target') is not None:
+        return ('dev', d.find('target').get('dev'))
+    return ()
 
-    def __init__(self, key, tag, desc, addr, pcictl, index):
+
+class Dev:
+    __slots__ = ('key', 'tag', 'desc', 'addr', 'pcictl', 'index', 'model')
+
+    def __init__(self, key, tag, desc, addr, pcictl, index, model=None):
         self.key, self.tag, self.desc, self.addr = key, tag, desc, addr
-        self.pcictl, self.index = pcictl, index
+        self.pcictl, self.index, self.model = pcictl, index, model
+
+
+def written_model(d):
+    """The model as the element writes it, or None."""
+    if d.tag in ('interface', 'video'):
+        m = d.find('model')
+        return m.get('type') if m is not None else None
+    return d.get('model')
 
 
 # <model name> libvirt writes for each PCI controller model (none for roots)
@@ -219,8 +240,15 @@ def effective_pci_indexes(devices):
     return eff
 
 
-def load(path, strict=False):
-    """-> (devices by key, pci controllers by index, problems)"""
+def load(path, strict=False, models=False):
+    """-> (devices by key, pci controllers by index, problems)
+
+    models: an unaliased device other than a controller is keyed by what
+    names it (a disk's target dev) or else by its element
+    and ordinal, so that a model or type libvirt fills in does not make it
+    another device (the model is compared by itself); libvirt's reordering
+    (disks by bus and target, the primary video first) then does not matter.
+    A NIC model is compared case-insensitively, as libvirt reads it."""
     root = ET.parse(path).getroot()
     defs = target_defaults(root)
     devs = {}
@@ -229,6 +257,19 @@ def load(path, strict=False):
     seen_implicit = {}
     devices = root.find('devices')
     devices = [d for d in devices] if devices is not None else []
+    # libvirt's first <console> of serial type is <serial> 0 again (its
+    # address, even its alias, are the serial's): compared as that serial
+    if any(d.tag == 'serial' for d in devices):
+        cons = [d for d in devices if d.tag == 'console'][:1]
+        if cons and (cons[0].find('target') is None or
+                     cons[0].find('target').get('type') in (None, 'serial')):
+            devices = [d for d in devices if d is not cons[0]]
+    if models:
+        # libvirt lists the video marked primary first
+        prim = [d for d in devices if d.tag == 'video' and d.find('model') is not None and
+                d.find('model').get('primary') == 'yes'][:1]
+        if prim:
+            devices = prim + [d for d in devices if d is not prim[0]]
     eff = {} if strict else effective_pci_indexes(devices)
     for d in devices:
         if not isinstance(d.tag, str) or d.tag == 'emulator':
@@ -242,7 +283,8 @@ def load(path, strict=False):
             key = ('alias', name) if d.tag != 'console' else ('alias', name, 'console')
             desc = '%s %s' % (d.tag, name)
         else:
-            kind = kind_of(d, defs)
+            kind = kind_of(d, defs) if d.tag == 'controller' or not models else \
+                named(d)
             if id(d) in eff:
                 kind = (kind[0], eff[id(d)]) + kind[2:]
             k = (d.tag,) + kind
@@ -256,7 +298,8 @@ def load(path, strict=False):
             problems.append('duplicate device key %s' % desc)
             key = key + ('dup', len(devs))
         dev = Dev(key, d.tag, desc, norm_addr(d.find('address')), is_pcictl,
-                  eff.get(id(d), index_of(d.get('index'))) if is_pcictl else None)
+                  eff.get(id(d), index_of(d.get('index'))) if is_pcictl else None,
+                  written_model(d))
         devs[key] = dev
         if is_pcictl:
             mn = d.find('model')
@@ -283,15 +326,15 @@ def load(path, strict=False):
     return devs, pcictl, problems
 
 
-def compare(pa, pb, la='A', lb='B', strict=False):
+def compare(pa, pb, la='A', lb='B', strict=False, models=False):
     """List of difference lines between files pa and pb."""
     out = []
     try:
-        da, ca, xa = load(pa, strict)
+        da, ca, xa = load(pa, strict, models)
     except (ET.ParseError, OSError) as e:
         return ['cannot read %s (%s): %s' % (la, pa, e)]
     try:
-        db, cb, xb = load(pb, strict)
+        db, cb, xb = load(pb, strict, models)
     except (ET.ParseError, OSError) as e:
         return ['cannot read %s (%s): %s' % (lb, pb, e)]
     out += ['%s: %s' % (la, p) for p in xa] + ['%s: %s' % (lb, p) for p in xb]
@@ -306,6 +349,11 @@ def compare(pa, pb, la='A', lb='B', strict=False):
     keys = sorted(set(da) | set(db), key=natural)
     for k in keys:
         a, b = da.get(k), db.get(k)
+        if models and a is not None and b is not None and b.model is not None and \
+                a.model != b.model and (a.tag == 'controller' or has_pci(a) or has_pci(b)) and \
+                not (a.tag == 'interface' and (a.model or '').lower() == b.model.lower()):
+            out.append('%s: model %s in %s, %s in %s' % (a.desc, a.model or '(none)', la,
+                                                          b.model, lb))
         if (a or b).pcictl:
             if k[0] != 'alias':
                 continue        # unaliased PCI controllers: by index below
@@ -367,6 +415,7 @@ def main(argv):
     batch = None
     ins = False
     strict = False
+    models = False
     args = []
     it = iter(argv)
     for a in it:
@@ -380,6 +429,8 @@ def main(argv):
             ins = True
         elif a == '--strict':
             strict = True
+        elif a == '--models':
+            models = True
         elif a in ('-h', '--help'):
             print(__doc__)
             return 0
@@ -389,7 +440,8 @@ def main(argv):
         labels = ('A', 'B')
 
     def one(pa, pb):
-        return inserted_only(pa, pb) if ins else compare(pa, pb, labels[0], labels[1], strict)
+        return inserted_only(pa, pb) if ins else compare(pa, pb, labels[0], labels[1], strict,
+                                                         models)
 
     if batch is not None:
         if args:
