@@ -195,18 +195,19 @@ add_disk_controllers(struct pcifix_actx *c, const char *type, const char *bus, l
 }
 
 /*
- * SCSI hostdevs' controllers, which libvirt adds after all others; a new
- * one takes the model the file wrote on the controller of the hostdev that
- * named the highest index so far, so that all of them stay one model.  A
- * hostdev without an address gets a unit of controller 0 from libvirt.
+ * SCSI hostdevs' controllers.  libvirt adds them while it parses, after each
+ * hostdev (so after the controllers the file has, before any default one):
+ * those from 0 to the highest index named so far, with the model of the
+ * controller the hostdev that raised the highest index is on, when that one
+ * has a model (so that all of them stay one model).  A hostdev without an
+ * address counts as controller 0 then (libvirt gives it a unit later).
  */
 static int
 add_hostdev_scsi_controllers(struct pcifix_actx *c)
 {
 	const struct pcifix_domain *dom = c->dom;
-	const struct pcifix_device *worst = NULL;
-	const char *model = c->t->default_scsi;
-	long max = -1;
+	const char *model = NULL;   /* none: libvirt's default */
+	long max = -1, i;
 	size_t k;
 
 	for (k = 0; k < dom->ndevs; k++) {
@@ -218,12 +219,17 @@ add_hostdev_scsi_controllers(struct pcifix_actx *c)
 		    disk_controller(d, 7) <= max)
 			continue;
 		max = disk_controller(d, 7);
-		worst = d;
+		if (max >= MAX_IMPLIED_CONTROLLERS)
+			return add_up_to(c, "scsi", max, d, NULL);
 		ctl = pcifix_plan_find_ctrl(c->plan, "scsi", max);
-		if (ctl && ctl->dev && ctl->dev->model && strcmp(ctl->dev->model, "auto") != 0)
-			model = ctl->dev->model;
+		if (ctl && (ctl->dev ? ctl->dev->model != NULL : !ctl->model_default))
+			model = ctl->model;
+		for (i = 0; i <= max; i++)
+			if (pcifix_plan_find_ctrl(c->plan, "scsi", i) == NULL)
+				pcifix_actx_add_controller(c, "scsi", i, model ? model :
+							   c->t->default_scsi)->model_default = !model;
 	}
-	return add_up_to(c, "scsi", max, worst, model);
+	return 0;
 }
 
 static void
@@ -253,6 +259,9 @@ pcifix_add_implicit_devices(struct pcifix_actx *c)
 	size_t i;
 	bool balloon = false, video = false, graphics = false;
 
+	/* Those libvirt adds while it parses the file. */
+	if (add_hostdev_scsi_controllers(c) < 0)
+		return -1;
 	/* The driver's defaults, in libvirt's order: USB, SATA, root bus, balloon. */
 	if (t->implicit_usb && pcifix_plan_find_ctrl(plan, "usb", 0) == NULL)
 		pcifix_actx_add_controller(c, "usb", 0, t->implicit_usb);
@@ -278,8 +287,6 @@ pcifix_add_implicit_devices(struct pcifix_actx *c)
 	    add_disk_controllers(c, "sata", "sata", 6, NULL) < 0)
 		return -1;
 	add_virtio_serial_controllers(c);
-	if (add_hostdev_scsi_controllers(c) < 0)
-		return -1;
 	if (graphics && !video) {
 		struct pcifix_adev *a = pcifix_plan_new_adev(plan);
 

@@ -667,7 +667,7 @@ struct pcifix_adev {
 	enum pcifix_kind kind;
 	const char *type;
 	const char *model;               /* with libvirt's default applied */
-	bool model_default;              /* the file writes no model: libvirt writes this one */
+	bool model_default;              /* the model is libvirt's default (the file writes none) */
 	const char *bus;
 	long long index;                 /* controllers */
 	unsigned flags;                  /* connect flags; 0: no PCI address */
