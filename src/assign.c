@@ -324,7 +324,8 @@ attempt(struct pcifix_actx *c)
 	pcifix_plan_serial_twin(plan);
 	if (pcifix_lint_controllers(c) < 0)
 		return -1;
-	if (pcifix_add_implicit_devices(c) < 0 || pcifix_lint_ide(c) < 0)
+	if (pcifix_add_implicit_devices(c) < 0 || pcifix_lint_ide(c) < 0 ||
+	    pcifix_lint_zpci(c) < 0)
 		return -1;
 	c->pcie_root = pcifix_streq(c->t->root_model, "pcie-root");
 	c->max_idx = -1;

@@ -22,6 +22,41 @@ at(struct pcifix_diags *diags, const struct pcifix_plan *plan, const char *rule,
 				  pcifix_kind_name(a->kind), msg);
 }
 
+/* Address types a device cannot take: libvirt's message, or NULL. */
+static char *
+unfit_address(const struct pcifix_device *d)
+{
+	enum pcifix_addr_type t = d->addr.type;
+	const char *tn = d->addr.type_name ? d->addr.type_name : "";
+
+	if (t == PCIFIX_ADDR_ABSENT)
+		return NULL;
+	switch (d->kind) {
+	case PCIFIX_KIND_DISK:
+		if (t != PCIFIX_ADDR_PCI || d->bus == NULL || strcmp(d->bus, "virtio") == 0 ||
+		    strcmp(d->bus, "xen") == 0 || strcmp(d->bus, "uml") == 0)
+			return NULL;
+		if (strcmp(d->bus, "usb") == 0)
+			return pcifix_xstrdup("libvirt rejects a PCI address on a USB disk "
+					      "(\"unexpected address type for usb disk\")");
+		return pcifix_xasprintf("Invalid address type 'pci' for the disk '%s' with the "
+					"bus type '%s'", d->name ? d->name : "", d->bus);
+	case PCIFIX_KIND_HOSTDEV:
+		if (!pcifix_streq(d->type, "mdev") ||
+		    (pcifix_streq(d->model, "vfio-pci") ? t == PCIFIX_ADDR_PCI :
+		     pcifix_streq(d->model, "vfio-ccw") ? t == PCIFIX_ADDR_CCW : true))
+			return NULL;
+		return pcifix_xasprintf("Unsupported address type '%s' with mediated device "
+					"model '%s'", tn, d->model);
+	case PCIFIX_KIND_IOMMU:
+		if (!pcifix_streq(d->model, "virtio") || t == PCIFIX_ADDR_PCI)
+			return NULL;
+		return pcifix_xstrdup("IOMMU device: 'virtio' needs a PCI address");
+	default:
+		return NULL;
+	}
+}
+
 /* <address type=...> values libvirt rejects, and 'none' / 'unassigned' misuse. */
 static void
 check_address_types(const struct pcifix_plan *plan, const struct pcifix_opts *opts,
@@ -34,10 +69,15 @@ check_address_types(const struct pcifix_plan *plan, const struct pcifix_opts *op
 		const struct pcifix_device *d = a->dev;
 		bool pci_hostdev;
 		struct pcifix_diag *g;
+		char *msg;
 
 		if (d == NULL || d->addr.node == NULL)
 			continue;
 		pci_hostdev = d->kind == PCIFIX_KIND_HOSTDEV && pcifix_streq(d->type, "pci");
+		if ((msg = unfit_address(d)) != NULL) {
+			at(diags, plan, "address-type", a, msg);
+			continue;
+		}
 		switch (d->addr.type) {
 		case PCIFIX_ADDR_NONE:
 			if (pci_hostdev && opts->fix_none) {

@@ -1,6 +1,7 @@
 /* lint-libvirt.c - libvirt's define-time rejections of controllers, checked on the plan. */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,6 +70,92 @@ target_out_of_range(struct pcifix_actx *c, struct pcifix_adev *a, const char *na
 	pcifix_actx_report(c, a, "pci-controller", pcifix_xasprintf(
 		"PCI controller %s '%lld' out of range - must be %lld-%lld", name, v, lo, hi));
 	return true;
+}
+
+/* pseries: a PHB's target index is 0-30, and 0 exactly for the PHB with index 0. */
+static bool
+phb_index_ok(struct pcifix_actx *c, struct pcifix_adev *a)
+{
+	if (a->target_index < 0)
+		return true;
+	if (target_out_of_range(c, a, "target index", a->target_index, 0, 30))
+		return false;
+	if ((a->index == 0) == (a->target_index == 0))
+		return true;
+	pcifix_actx_report(c, a, "pci-controller", pcifix_xstrdup(
+		"Only the PCI controller with index 0 can have target index 0, and vice versa"));
+	return false;
+}
+
+/* The zPCI id at offset `off` of a device (zpci_uid or zpci_fid). */
+static long long
+zpci_id(const struct pcifix_adev *a, size_t off)
+{
+	return *(const long long *)((const char *)a + off);
+}
+
+static int
+zpci_cmp(const void *pa, const void *pb, void *poff)
+{
+	const struct pcifix_adev *a = *(struct pcifix_adev *const *)pa;
+	const struct pcifix_adev *b = *(struct pcifix_adev *const *)pb;
+	size_t off = *(const size_t *)poff;
+
+	if (zpci_id(a, off) != zpci_id(b, off))
+		return zpci_id(a, off) < zpci_id(b, off) ? -1 : 1;
+	return a->dev->line < b->dev->line ? -1 : a->dev->line > b->dev->line;
+}
+
+/* A zPCI id the file writes twice: libvirt reserves each once. */
+static int
+zpci_duplicates(struct pcifix_actx *c, const char *what, size_t off)
+{
+	struct pcifix_plan *plan = c->plan;
+	const struct pcifix_adev **v = pcifix_xcalloc(plan->ndevs + 1, sizeof(*v));
+	size_t i, n = 0;
+	int rc = 0;
+
+	for (i = 0; i < plan->ndevs; i++)
+		if (plan->devs[i]->dev && zpci_id(plan->devs[i], off) >= 0)
+			v[n++] = plan->devs[i];
+	qsort_r(v, n, sizeof(*v), zpci_cmp, &off);
+	for (i = 1; i < n; i++)
+		if (zpci_id(v[i], off) == zpci_id(v[i - 1], off)) {
+			pcifix_actx_report(c, v[i], "pci-address", pcifix_xasprintf(
+				"zPCI %s 0x%llx is already reserved (line %u has it too); libvirt "
+				"rejects it", what, zpci_id(v[i], off), v[i - 1]->dev->line));
+			rc = -1;
+		}
+	free(v);
+	return rc;
+}
+
+int
+pcifix_lint_zpci(struct pcifix_actx *c)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < c->plan->ndevs; i++) {
+		const struct pcifix_adev *a = c->plan->devs[i];
+
+		if (a->dev == NULL || a->dev->addr.zpci == NULL)
+			continue;
+		if (!c->t->ccw) {
+			pcifix_actx_report(c, a, "pci-address", pcifix_xstrdup(
+				"<zpci> needs s390x; libvirt rejects it (\"This QEMU binary doesn't "
+				"support zPCI\")"));
+			rc = -1;
+		} else if (a->zpci_uid == 0) {
+			pcifix_actx_report(c, a, "address-range", pcifix_xstrdup(
+				"Invalid PCI address uid='0x0000', must be > 0x0000 and <= 0xffff"));
+			rc = -1;
+		}
+	}
+	if (rc == 0 && (zpci_duplicates(c, "uid", offsetof(struct pcifix_adev, zpci_uid)) < 0 ||
+			zpci_duplicates(c, "fid", offsetof(struct pcifix_adev, zpci_fid)) < 0))
+		rc = -1;
+	return rc;
 }
 
 static int
@@ -185,7 +272,8 @@ pcifix_lint_controllers(struct pcifix_actx *c)
 		if (target_out_of_range(c, a, "chassisNr", a->chassis_nr, 1, 255) ||
 		    target_out_of_range(c, a, "chassis", a->chassis, 0, 255) ||
 		    target_out_of_range(c, a, "port", a->port, 0, 255) ||
-		    target_out_of_range(c, a, "busNr", a->bus_nr, 1, 254))
+		    target_out_of_range(c, a, "busNr", a->bus_nr, 1, 254) ||
+		    (m->is_root && c->t->phbs && !phb_index_ok(c, a)))
 			rc = -1;
 	}
 	return rc;

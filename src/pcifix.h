@@ -818,6 +818,8 @@ int pcifix_assign_zpci(struct pcifix_actx *c);
 /* lint-libvirt.c */
 int pcifix_lint_controllers(struct pcifix_actx *c);
 int pcifix_lint_ide(struct pcifix_actx *c);
+/* zPCI ids libvirt rejects: uid 0, a uid or fid written twice, <zpci> off s390x. */
+int pcifix_lint_zpci(struct pcifix_actx *c);
 
 /* assign.c */
 const struct pcifix_pci_model *pcifix_default_bus_model(const struct pcifix_actx *c);

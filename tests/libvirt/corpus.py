@@ -127,7 +127,7 @@ def prepare(src, work):
 ADDRESS_REASONS = [
     (r'double use of PCI [Aa]ddress', {'pci-duplicate'}),
     (r'zPCI|zpci|\buid\b|\bfid\b', {'pci-address', 'address-range'}),
-    (r'unknown address type|address type', {'address-type', 'address-none'}),
+    (r'unknown address type|address type|needs a PCI address', {'address-type', 'address-none'}),
     (r'must have PCI address|Invalid PCI address|PCI address|slot must be|function must be',
      {'pci-address', 'address-range'}),
     (r'[Nn]o more available PCI slots|PCI slot|no PCI buses', {'pci-capacity'}),
