@@ -12,6 +12,8 @@
  * the man page's DIAGNOSTICS section and the tests in step.
  */
 static const struct pcifix_rule rule_table[] = {
+	{ .id = "hard-link", .severity = PCIFIX_SEVERITY_WARNING, .class = PCIFIX_CLASS_IO,
+	  .summary = "-i: the file has other names (hard links), which keep the old bytes" },
 	{ .id = "io-error", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_IO,
 	  .summary = "a file cannot be read or written" },
 	{ .id = "internal-error", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_IO,

@@ -1,6 +1,7 @@
 /* pcifix.c - main: turn the command line into options and hand them to pcifix_run(). */
 #include "config.h"
 
+#include <errno.h>
 #include <popt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,11 +66,24 @@ parse_warn(const char **warn, struct pcifix_lint *lint)
 	return PCIFIX_EXIT_OK;
 }
 
+/* What was printed for --help, --usage, --version or --rules reached stdout: status. */
+static int
+printed(int rc)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "pcifix: <stdout>: error: cannot write: %s [io-error]\n",
+			strerror(errno));
+		return PCIFIX_EXIT_IO;
+	}
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct pcifix_opts opts;
 	int in_place = 0, check = 0, diff = 0, list = 0, version = 0, rules = 0, fix_none = 0;
+	int help = 0, usage = 0;
 	int rc, nmodes, pci_segments = 1, ch_slot0 = 0;
 	char *output = NULL, *format = NULL, *ch_order = NULL, *ch_console = NULL;
 	const char **warn = NULL;
@@ -108,7 +122,8 @@ main(int argc, char **argv)
 		  "list every rule with its default severity and exit", NULL },
 		{ "version", 'V', POPT_ARG_NONE, &version, 0,
 		  "print the version and exit", NULL },
-		POPT_AUTOHELP
+		{ "help", 'h', POPT_ARG_NONE, &help, 0, "show this help message", NULL },
+		{ "usage", '\0', POPT_ARG_NONE, &usage, 0, "display a brief usage message", NULL },
 		{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, exit_status_table, 0,
 		  "Exit status: 0 ok, 1 --check found changes or problems, 2 usage,\n"
 		  "3 invalid input, 4 I/O or internal error.", NULL },
@@ -126,16 +141,18 @@ main(int argc, char **argv)
 		poptFreeContext(ctx);
 		return PCIFIX_EXIT_USAGE;
 	}
-	if (version) {
-		printf("pcifix %s\n", PACKAGE_VERSION);
-		poptFreeContext(ctx);
-		return PCIFIX_EXIT_OK;
-	}
-	if (rules) {
-		print_rules();
+	if (help || usage || version || rules) {
+		if (help)
+			poptPrintHelp(ctx, stdout, 0);
+		else if (usage)
+			poptPrintUsage(ctx, stdout, 0);
+		else if (version)
+			printf("pcifix %s\n", PACKAGE_VERSION);
+		else
+			print_rules();
 		free(warn);
 		poptFreeContext(ctx);
-		return PCIFIX_EXIT_OK;
+		return printed(PCIFIX_EXIT_OK);
 	}
 	/* The FILE arguments, as popt keeps them until the context is freed. */
 	files = poptGetArgs(ctx);

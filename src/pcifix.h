@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 struct pcifix_edits;
 
@@ -912,12 +913,30 @@ void pcifix_list_print(const struct pcifix_plan *plan, enum pcifix_format fmt,
 
 /* Read a whole file ("-" is stdin) into a NUL-terminated buffer. */
 int pcifix_io_read(const char *path, char **bytes, size_t *len, struct pcifix_diags *diags);
+
+/* A file to replace: resolved once, held by its directory (see io.c). */
+struct pcifix_io_file {
+	int dfd;                 /* the directory that holds it */
+	char *name;              /* its name there (symbolic links resolved) */
+	int fd;                  /* the file read, or -1 */
+	struct stat st;          /* what was read: checked again before the rename */
+	bool exists;
+};
+
+void pcifix_io_file_init(struct pcifix_io_file *f);
+void pcifix_io_file_close(struct pcifix_io_file *f);
+/* -i: resolve `path` once and read the file it names through f. */
+int pcifix_io_read_in_place(const char *path, struct pcifix_io_file *f, char **bytes,
+			    size_t *len, struct pcifix_diags *diags);
 /*
- * Replace `path` atomically: a temporary file in the same directory, written,
- * fsynced, given the old file's mode (and owner, where allowed), then
- * rename()d over it.  A symbolic link is followed and stays a link.  On
- * failure `path` is untouched and no temporary file is left.
+ * Replace f atomically: a temporary file beside it gets its owner (where
+ * allowed), mode and extended attributes (ACLs, labels), the bytes and an
+ * fsync, and is renamed over it, unless the file changed since it was read.
+ * On failure the file is untouched and no temporary file is left.
  */
+int pcifix_io_replace(struct pcifix_io_file *f, const char *label, const char *data,
+		      size_t len, struct pcifix_diags *diags);
+/* -o: the same for `path` (created when missing); a device or pipe is written to directly. */
 int pcifix_io_write_atomic(const char *path, const char *data, size_t len,
 			   struct pcifix_diags *diags);
 

@@ -167,6 +167,7 @@ run_one(const struct pcifix_opts *opts, const char *file, FILE *out, FILE *err)
 {
 	struct pcifix_diags diags;
 	struct pcifix_buf result;
+	struct pcifix_io_file inplace;
 	enum pcifix_exit st;
 	bool changed = false, ok;
 	char *bytes;
@@ -177,7 +178,10 @@ run_one(const struct pcifix_opts *opts, const char *file, FILE *out, FILE *err)
 	pcifix_diags_init(&diags);
 	diags.lint = &opts->lint;
 	pcifix_buf_init(&result);
-	if (pcifix_io_read(file, &bytes, &len, &diags) < 0) {
+	pcifix_io_file_init(&inplace);
+	if ((opts->mode == PCIFIX_MODE_IN_PLACE ?
+	     pcifix_io_read_in_place(file, &inplace, &bytes, &len, &diags) :
+	     pcifix_io_read(file, &bytes, &len, &diags)) < 0) {
 		st = pcifix_diags_status(&diags);
 		goto out;
 	}
@@ -196,7 +200,8 @@ run_one(const struct pcifix_opts *opts, const char *file, FILE *out, FILE *err)
 	switch (opts->mode) {
 	case PCIFIX_MODE_IN_PLACE:
 		/* An unchanged file is not rewritten: its mtime and inode stay. */
-		if (changed && pcifix_io_write_atomic(file, result.data, result.len, &diags) < 0)
+		if (changed && pcifix_io_replace(&inplace, file, result.data, result.len,
+						 &diags) < 0)
 			st = pcifix_diags_status(&diags);
 		break;
 	case PCIFIX_MODE_PRINT:
@@ -225,6 +230,7 @@ out:
 	fflush(err);
 	pcifix_diags_free(&diags);
 	pcifix_buf_free(&result);
+	pcifix_io_file_close(&inplace);
 	return st;
 }
 

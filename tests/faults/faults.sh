@@ -2,12 +2,14 @@
 # faults.sh - pcifix -i under failing system calls, permissions, symbolic links and kill -9: the file is never half-written.
 #
 # What `pcifix -i` promises (src/io.c): the new bytes go to a temporary
-# .NAME.pcifix-XXXXXX in the target's directory, which is written, fsynced,
-# given the old mode and rename()d over the target; on any failure the
-# target is untouched and the temporary file is removed.
+# .NAME.pcifix-XXXXXX created with openat() in the target's directory (held
+# open since before the read), which is written, fsynced, given the old
+# mode, owner and extended attributes and renameat()d over the target; on
+# any failure the target is untouched and the temporary file is removed.
 #
 # 1. Injected faults.  shim.c, preloaded, makes the Nth call of open,
-#    openat, write, fsync, fchmod, close, rename, mkostemp or mkstemp fail
+#    openat, write, fsync, fchmod, close, rename(at), mkostemp, mkstemp or
+#    fsetxattr fail
 #    with ENOSPC, EIO or EACCES (and write also with a short write followed
 #    by ENOSPC).  A traced run without faults says how many calls of each
 #    pcifix makes and in which order; every (call, N, errno) is then run on
@@ -21,14 +23,13 @@
 #        so the result must be exit 0 and the complete new bytes;
 #      - the close() of the descriptor the input was read from: pcifix may
 #        ignore it (exit 0, new bytes) or fail (exit 4, old bytes).
-#    A function pcifix never calls directly (libc's mkostemp opens its file
-#    internally, which no preload sees) gets a note, not a case.
+#    A function pcifix never calls gets a note, not a case.
 #    Skipped, with a SKIP line, when LD_PRELOAD does not work with this
 #    pcifix (an ASan build refuses a preloaded library that comes first).
 #    Then SIGKILL right before and right after every call of the good run
 #    (the shim sends it): before the rename the target is the old bytes,
-#    after it the new; a .NAME.pcifix-XXXXXX may be left only between
-#    mkostemp and the rename (SIGKILL cannot be cleaned up after).
+#    after it the new; a .NAME.pcifix-XXXXXX may be left only between its
+#    creation and the rename (SIGKILL cannot be cleaned up after).
 # 2. Permissions, run as nobody when root (setpriv, or su): a read-only
 #    directory and a target without write permission give exit 4 and leave
 #    the file as it was; a symbolic link (and a link to a link) stays a link
@@ -39,10 +40,10 @@
 # 3. kill -9.  A ~20 MB domain is rewritten 50 times and killed after a
 #    random number of microseconds: half of the kills anywhere in up to 1.2
 #    times a full run, the other half (when the shim works) in the window,
-#    measured with the shim's timed trace, from mkostemp to rename.  The target
-#    must then be the old bytes or the complete new bytes, never anything
-#    else.  SIGKILL cannot be caught, so a process killed between mkostemp
-#    and rename leaves its .NAME.pcifix-XXXXXX behind: that is accepted (and
+#    measured with the shim's timed trace, from the temporary file's creation
+#    to the rename.  The target must then be the old bytes or the complete new
+#    bytes, never anything else.  SIGKILL cannot be caught, so a process killed
+#    in that window leaves its .NAME.pcifix-XXXXXX behind: that is accepted (and
 #    counted) only when the target is intact; a process that finished must
 #    leave none.  `ls` and `cmp` judge, not pcifix.
 #
@@ -190,12 +191,13 @@ else
 	echo "faults: the calls of a good run of pcifix -i:"
 	sed 's/^/  /' "$work/trace.good"
 	commit_line=$(grep -n '^rename 1 0 ' "$work/trace.good" | head -n 1 | cut -d: -f1)
-	read_fd=$(awk '$1 == "open" && $4 ~ /dom\.xml$/ { print $3; exit }' "$work/trace.good")
+	read_fd=$(awk '($1 == "open" || $1 == "openat") && $4 ~ /(^|\/)dom\.xml$/ { print $3; exit }' \
+		"$work/trace.good")
 	# The close of the input: the first close of the fd the input was opened on.
 	read_close=$(awk -v fd="fd=$read_fd" '$1 == "close" && $4 == fd { print $2; exit }' \
 		"$work/trace.good")
 
-	for fn in open openat write fsync fchmod close rename mkostemp mkstemp; do
+	for fn in open openat write fsync fchmod close rename mkostemp mkstemp fsetxattr; do
 		count=$(awk -v f="$fn" '$1 == f { n++ } END { print n + 0 }' "$work/trace.good")
 		if [ "$count" -eq 0 ]; then
 			echo "note: pcifix -i makes no direct call of $fn(): nothing to inject"
@@ -273,7 +275,9 @@ fi
 # The shim kills the process itself (PCIFIX_FAULT_KILL), so every step of
 # the write is hit exactly, which random timing (part 3) rarely manages.
 if [ "$probe_ok" = yes ]; then
-	mk_line=$(grep -n '^mkostemp 1 ' "$work/trace.good" | head -n 1 | cut -d: -f1)
+	# The temporary file is created by openat() in the held directory.
+	mk_line=$(awk '($1 == "openat" && $4 ~ /\.pcifix-/) || $1 == "mkostemp" { print NR; exit }' \
+		"$work/trace.good")
 	nsteps=$(wc -l <"$work/trace.good")
 	for i in $(seq 1 "$nsteps"); do
 		read -r fn n _ <<EOT
@@ -291,7 +295,7 @@ EOT
 				PCIFIX_FAULT_KILL="$when:$fn:$n" "$pcifix" -i dom.xml) >/dev/null 2>&1
 			  st=$?; } 2>/dev/null
 			# Where the kill falls: after the rename the new bytes are in place;
-			# between mkostemp and the rename the temporary file may stay.
+			# between the temporary file's creation and the rename it may stay.
 			if [ "$i" -gt "$commit_line" ] || { [ "$i" -eq "$commit_line" ] && [ $when = after ]; }; then
 				want=new may_leave=no
 			elif [ "$i" -gt "$mk_line" ] || { [ "$i" -eq "$mk_line" ] && [ $when = after ]; }; then
@@ -498,7 +502,7 @@ if [ "$st" -ne 0 ] || ! cmp -s "$d/dom.xml" "$work/big.new" || cmp -s "$work/big
 		"status $st, or its result is not what printing gives, or nothing changes"
 else
 	# Where is the temporary file alive?  The shim's timed trace says (from
-	# mkostemp to rename); every other kill aims at that window.
+	# its openat to the rename); every other kill aims at that window.
 	w0=0 w1=0
 	if [ "$probe_ok" = yes ]; then
 		cp "$work/big.xml" "$d/dom.xml"
@@ -506,7 +510,8 @@ else
 		(cd "$d" && env "${preload_env[@]}" LD_PRELOAD="$work/shim.so" \
 			PCIFIX_FAULT_TRACE="$work/trace" PCIFIX_FAULT_TRACE_TIME=1 \
 			"$pcifix" -i dom.xml) >/dev/null 2>&1
-		w0=$(awk '$1 == "mkostemp" { sub("t=", "", $NF); print $NF; exit }' "$work/trace")
+		w0=$(awk '($1 == "openat" && $4 ~ /\.pcifix-/) || $1 == "mkostemp" {
+			sub("t=", "", $NF); print $NF; exit }' "$work/trace")
 		w1=$(awk '$1 == "rename" { sub("t=", "", $NF); print $NF; exit }' "$work/trace")
 		[ -n "$w0" ] && [ -n "$w1" ] && [ "$w1" -gt "$w0" ] || { w0=0; w1=0; }
 	fi

@@ -11,15 +11,17 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 /*
  * Environment:
  *   PCIFIX_FAULT_CALL   open, openat, write, fsync, fchmod, close, rename,
- *                       mkostemp or mkstemp: the function to break
- *                       (open counts open, open64 and __open_2; openat
- *                       likewise; mkostemp counts mkostemp and mkostemp64,
+ *                       mkostemp, mkstemp or fsetxattr: the function to
+ *                       break (open counts open, open64 and __open_2;
+ *                       openat likewise; rename counts rename and
+ *                       renameat; mkostemp counts mkostemp and mkostemp64,
  *                       mkstemp counts mkstemp and mkstemp64)
  *   PCIFIX_FAULT_N      which call of it fails, from 1
  *   PCIFIX_FAULT_ERRNO  ENOSPC, EIO, EACCES (or a number); for write also
@@ -34,6 +36,11 @@
  *                       process sends itself SIGKILL right before or right
  *                       after the Nth call of FUNCTION (counted as above);
  *                       no fault is injected then
+ *   PCIFIX_FAULT_HOOK   WHEN:FUNCTION:N:COMMAND: right before or after the Nth
+ *                       call of FUNCTION, run COMMAND with sh -c (without
+ *                       LD_PRELOAD) and wait for it, e.g. to swap the file
+ *                       for a symbolic link or to edit it meanwhile; no fault
+ *                       is injected then
  *   PCIFIX_FAULT_TRACE_TIME  non-empty: each trace line ends with " t=US",
  *                       microseconds since the library was loaded
  *
@@ -45,11 +52,12 @@
 
 enum fn {
 	FN_OPEN, FN_OPENAT, FN_WRITE, FN_FSYNC, FN_FCHMOD, FN_CLOSE, FN_RENAME,
-	FN_MKOSTEMP, FN_MKSTEMP, FN__COUNT,
+	FN_MKOSTEMP, FN_MKSTEMP, FN_FSETXATTR, FN__COUNT,
 };
 
 static const char *const fn_names[FN__COUNT] = {
 	"open", "openat", "write", "fsync", "fchmod", "close", "rename", "mkostemp", "mkstemp",
+	"fsetxattr",
 };
 
 static unsigned long counts[FN__COUNT];
@@ -64,6 +72,10 @@ static struct timespec t_start;
 static int kill_fn = -1;
 static unsigned long kill_n;
 static int kill_after;
+static int hook_fn = -1;
+static unsigned long hook_n;
+static int hook_after;
+static char hook_cmd[4096];
 static int ready;
 
 static int (*real_open)(const char *, int, ...);
@@ -77,6 +89,8 @@ static int (*real_fsync)(int);
 static int (*real_fchmod)(int, mode_t);
 static int (*real_close)(int);
 static int (*real_rename)(const char *, const char *);
+static int (*real_renameat)(int, const char *, int, const char *);
+static int (*real_fsetxattr)(int, const char *, const void *, size_t, int);
 static int (*real_mkostemp)(char *, int);
 static int (*real_mkostemp64)(char *, int);
 static int (*real_mkstemp)(char *);
@@ -123,6 +137,8 @@ init(void)
 	real_fchmod = dlsym(RTLD_NEXT, "fchmod");
 	real_close = dlsym(RTLD_NEXT, "close");
 	real_rename = dlsym(RTLD_NEXT, "rename");
+	real_renameat = dlsym(RTLD_NEXT, "renameat");
+	real_fsetxattr = dlsym(RTLD_NEXT, "fsetxattr");
 	real_mkostemp = dlsym(RTLD_NEXT, "mkostemp");
 	real_mkostemp64 = dlsym(RTLD_NEXT, "mkostemp64");
 	real_mkstemp = dlsym(RTLD_NEXT, "mkstemp");
@@ -156,6 +172,21 @@ init(void)
 					kill_fn = i;
 			kill_n = kn;
 			kill_after = strcmp(when, "after") == 0;
+		}
+	}
+	if (getenv("PCIFIX_FAULT_HOOK")) {
+		char when[16], what[32];
+		unsigned long hn;
+		int off = 0;
+
+		if (sscanf(getenv("PCIFIX_FAULT_HOOK"), "%15[a-z]:%31[a-z0-9]:%lu:%n", when, what,
+			   &hn, &off) == 3 && off > 0) {
+			for (i = 0; i < FN__COUNT; i++)
+				if (strcmp(what, fn_names[i]) == 0)
+					hook_fn = i;
+			hook_n = hn;
+			hook_after = strcmp(when, "after") == 0;
+			snprintf(hook_cmd, sizeof(hook_cmd), "%s", getenv("PCIFIX_FAULT_HOOK") + off);
 		}
 	}
 	if (trace && *trace && real_open)
@@ -201,13 +232,41 @@ trace(const char *fmt, ...)
 	}
 }
 
-/* SIGKILL now if this is the kill point (after: the call has been made). */
+/*
+ * The hook, in sh -c, waited for without system()'s signal games: a signal
+ * it sends to this process is taken at once (the point of some tests).
+ */
+static void
+run_hook(void)
+{
+	pid_t pid;
+	int st;
+
+	pid = fork();
+	if (pid == 0) {
+		unsetenv("LD_PRELOAD");
+		execl("/bin/sh", "sh", "-c", hook_cmd, (char *)NULL);
+		_exit(127);
+	}
+	while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+}
+
+/* SIGKILL now if this is the kill point, or run the hook (after: the call has been made). */
 static void
 kill_point(enum fn fn, int after)
 {
 	if ((int)fn == kill_fn && counts[fn] == kill_n && after == kill_after) {
 		trace("KILL %s %s %lu", after ? "after" : "before", fn_names[fn], counts[fn]);
 		kill(getpid(), SIGKILL);
+	}
+	if ((int)fn == hook_fn && counts[fn] == hook_n && after == hook_after) {
+		int e = errno;
+
+		trace("HOOK %s %s %lu", after ? "after" : "before", fn_names[fn], counts[fn]);
+		hook_fn = -1;
+		run_hook();
+		errno = e;
 	}
 }
 
@@ -439,6 +498,40 @@ rename(const char *from, const char *to)
 	kill_point(FN_RENAME, 1);
 	e = errno;
 	trace("rename %lu %d %s -> %s", counts[FN_RENAME], r, from, to);
+	errno = e;
+	return r;
+}
+
+int
+renameat(int fromfd, const char *from, int tofd, const char *to)
+{
+	int r, e;
+
+	if (hit(FN_RENAME)) {
+		trace("rename %lu -1 %s -> %s", counts[FN_RENAME], from, to);
+		return fail(fault_errno);
+	}
+	r = real_renameat(fromfd, from, tofd, to);
+	kill_point(FN_RENAME, 1);
+	e = errno;
+	trace("rename %lu %d %s -> %s", counts[FN_RENAME], r, from, to);
+	errno = e;
+	return r;
+}
+
+int
+fsetxattr(int fd, const char *name, const void *value, size_t size, int flags)
+{
+	int r, e;
+
+	if (hit(FN_FSETXATTR)) {
+		trace("fsetxattr %lu -1 fd=%d %s", counts[FN_FSETXATTR], fd, name);
+		return fail(fault_errno);
+	}
+	r = real_fsetxattr(fd, name, value, size, flags);
+	kill_point(FN_FSETXATTR, 1);
+	e = errno;
+	trace("fsetxattr %lu %d fd=%d %s", counts[FN_FSETXATTR], r, fd, name);
 	errno = e;
 	return r;
 }
