@@ -244,13 +244,21 @@ resolve(const char *path, struct pcifix_io_file *f)
 
 /* ---- reading ------------------------------------------------------------- */
 
-/* Read all of fd into a NUL-terminated buffer (size_hint: its size if known). */
+/*
+ * Read all of fd into a NUL-terminated buffer (size_hint: its size if known),
+ * at most `max` bytes: more is EFBIG, found before it is read (a regular
+ * file's size) or as soon as it arrives (a pipe).
+ */
 static int
-read_fd(int fd, off_t size_hint, char **bytes, size_t *len)
+read_fd(int fd, off_t size_hint, size_t max, char **bytes, size_t *len)
 {
 	struct pcifix_buf b;
 	char chunk[65536];
 
+	if (size_hint > 0 && (uintmax_t)size_hint > max) {
+		errno = EFBIG;
+		return -1;
+	}
 	pcifix_buf_init(&b);
 	if (size_hint > 0) {
 		b.cap = (size_t)size_hint + 1;
@@ -271,6 +279,11 @@ read_fd(int fd, off_t size_hint, char **bytes, size_t *len)
 		}
 		if (n == 0)
 			break;
+		if ((size_t)n > max - b.len) {
+			pcifix_buf_free(&b);
+			errno = EFBIG;
+			return -1;
+		}
 		pcifix_buf_add(&b, chunk, (size_t)n);
 	}
 	if (b.data == NULL)
@@ -280,8 +293,21 @@ read_fd(int fd, off_t size_hint, char **bytes, size_t *len)
 	return 0;
 }
 
+/* The message for a read that failed; EFBIG names the limit. */
+static void
+read_failed(struct pcifix_diags *diags, const char *label, size_t max)
+{
+	if (errno == EFBIG)
+		pcifix_diag_add(diags, "io-error", label, 0,
+				"larger than %zu bytes (libvirt refuses a domain file over 10 MiB; "
+				"--max-size raises the limit)", max);
+	else
+		pcifix_diag_add(diags, "io-error", label, 0, "cannot read: %s", strerror(errno));
+}
+
 int
-pcifix_io_read(const char *path, char **bytes, size_t *len, struct pcifix_diags *diags)
+pcifix_io_read(const char *path, size_t max, char **bytes, size_t *len,
+	       struct pcifix_diags *diags)
 {
 	bool is_stdin = strcmp(path, "-") == 0;
 	int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
@@ -299,17 +325,17 @@ pcifix_io_read(const char *path, char **bytes, size_t *len, struct pcifix_diags 
 	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
 		errno = EISDIR, rc = -1;
 	else
-		rc = read_fd(fd, S_ISREG(st.st_mode) ? st.st_size : 0, bytes, len);
+		rc = read_fd(fd, S_ISREG(st.st_mode) ? st.st_size : 0, max, bytes, len);
 	if (rc < 0)
-		pcifix_diag_add(diags, "io-error", label, 0, "cannot read: %s", strerror(errno));
+		read_failed(diags, label, max);
 	if (!is_stdin)
 		close(fd);
 	return rc;
 }
 
 int
-pcifix_io_read_in_place(const char *path, struct pcifix_io_file *f, char **bytes, size_t *len,
-			struct pcifix_diags *diags)
+pcifix_io_read_in_place(const char *path, size_t max, struct pcifix_io_file *f, char **bytes,
+			size_t *len, struct pcifix_diags *diags)
 {
 	const char *what = "cannot open";
 
@@ -327,8 +353,10 @@ pcifix_io_read_in_place(const char *path, struct pcifix_io_file *f, char **bytes
 		pcifix_diag_add(diags, "io-error", path, 0, "cannot replace: not a regular file");
 		return -1;
 	}
-	if (read_fd(f->fd, f->st.st_size, bytes, len) < 0)
-		goto fail;
+	if (read_fd(f->fd, f->st.st_size, max, bytes, len) < 0) {
+		read_failed(diags, path, max);
+		return -1;
+	}
 	if (f->st.st_nlink > 1)
 		pcifix_diag_add(diags, "hard-link", path, 0,
 				"the file has %ju names (hard links); -i replaces this one, the "

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <popt.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,6 +67,37 @@ parse_warn(const char **warn, struct pcifix_lint *lint)
 	return PCIFIX_EXIT_OK;
 }
 
+/* "10M", "512K", "2G" or bytes: into *out (at least 1). */
+static int
+parse_size(const char *s, size_t *out)
+{
+	static const struct {
+		char suffix;
+		unsigned shift;
+	} units[] = { { 'K', 10 }, { 'M', 20 }, { 'G', 30 } };
+	unsigned long long v;
+	char *end;
+	size_t i;
+
+	errno = 0;
+	if (*s < '0' || *s > '9')
+		return -1;
+	v = strtoull(s, &end, 10);
+	if (errno || v == 0)
+		return -1;
+	for (i = 0; *end && i < sizeof(units) / sizeof(units[0]); i++)
+		if ((*end == units[i].suffix || *end == units[i].suffix + 32) && end[1] == '\0') {
+			if (v > (SIZE_MAX >> units[i].shift))
+				return -1;
+			v <<= units[i].shift;
+			end++;
+		}
+	if (*end || v > SIZE_MAX)
+		return -1;
+	*out = (size_t)v;
+	return 0;
+}
+
 /* What was printed for --help, --usage, --version or --rules reached stdout: status. */
 static int
 printed(int rc)
@@ -86,6 +118,7 @@ main(int argc, char **argv)
 	int help = 0, usage = 0;
 	int rc, nmodes, pci_segments = 1, ch_slot0 = 0;
 	char *output = NULL, *format = NULL, *ch_order = NULL, *ch_console = NULL;
+	char *max_size = NULL;
 	const char **warn = NULL;
 	const char **files;
 	size_t nfiles = 0;
@@ -118,6 +151,9 @@ main(int argc, char **argv)
 		  "(on, default)", "on|off" },
 		{ "ch-slot0", '\0', POPT_ARG_NONE, &ch_slot0, 0,
 		  "Cloud Hypervisor: device 0 is free on segments other than 0", NULL },
+		{ "max-size", '\0', POPT_ARG_STRING, &max_size, 0,
+		  "refuse a FILE larger than SIZE bytes (K, M, G: KiB, MiB, GiB; "
+		  "default 10M, libvirt's own limit)", "SIZE" },
 		{ "rules", '\0', POPT_ARG_NONE, &rules, 0,
 		  "list every rule with its default severity and exit", NULL },
 		{ "version", 'V', POPT_ARG_NONE, &version, 0,
@@ -168,6 +204,11 @@ main(int argc, char **argv)
 		rc = PCIFIX_EXIT_USAGE;
 	}
 	opts.pci_segments = (unsigned)pci_segments;
+	if (rc == PCIFIX_EXIT_OK && max_size && parse_size(max_size, &opts.max_size) < 0) {
+		fprintf(stderr, "pcifix: --max-size must be a number of bytes, with K, M or G "
+			"after it if you like, not '%s'\n", max_size);
+		rc = PCIFIX_EXIT_USAGE;
+	}
 	if (rc == PCIFIX_EXIT_OK && ch_order && strcmp(ch_order, "chv") != 0 &&
 	    strcmp(ch_order, "libvirt") != 0) {
 		fprintf(stderr, "pcifix: --ch-order must be 'chv' or 'libvirt', not '%s'\n",
@@ -237,6 +278,7 @@ main(int argc, char **argv)
 		rc = pcifix_run(&opts, stdout, stderr);
 	}
 	free(output);
+	free(max_size);
 	free(format);
 	free(ch_order);
 	free(ch_console);

@@ -184,6 +184,7 @@ struct pcifix_node {
 	struct pcifix_node *next;
 	unsigned line;          /* line of the '<' that opens the element */
 	size_t start;           /* offset of '<' */
+	size_t line_start;      /* offset where the line of `start` begins */
 	size_t stag_end;        /* offset just past the start tag's '>' */
 	size_t etag_start;      /* offset of "</" (== stag_end... == end when empty) */
 	size_t end;             /* offset just past the element */
@@ -215,11 +216,10 @@ const char *pcifix_node_attr(const struct pcifix_node *n, const char *name);
 const struct pcifix_attr *pcifix_node_attr_full(const struct pcifix_node *n, const char *name);
 /* The first child element named `name` (no namespace), or NULL. */
 struct pcifix_node *pcifix_node_child(const struct pcifix_node *n, const char *name);
-/* Offset of the first byte of the line `off` is on. */
-size_t pcifix_doc_line_start(const struct pcifix_doc *doc, size_t off);
 /*
  * The indentation of element `n`: the white space between the start of its
- * line and its '<', or NULL when something else precedes it on that line.
+ * line and its '<', or NULL when something else precedes it on that line;
+ * beyond 256 bytes the file's indentation unit once per level instead.
  */
 char *pcifix_node_indent(const struct pcifix_doc *doc, const struct pcifix_node *n);
 
@@ -911,8 +911,9 @@ void pcifix_list_print(const struct pcifix_plan *plan, enum pcifix_format fmt,
 
 /* ---- io.c: files ---------------------------------------------------- */
 
-/* Read a whole file ("-" is stdin) into a NUL-terminated buffer. */
-int pcifix_io_read(const char *path, char **bytes, size_t *len, struct pcifix_diags *diags);
+/* Read a whole file ("-" is stdin) into a NUL-terminated buffer; larger than `max`: an io-error. */
+int pcifix_io_read(const char *path, size_t max, char **bytes, size_t *len,
+		   struct pcifix_diags *diags);
 
 /* A file to replace: resolved once, held by its directory (see io.c). */
 struct pcifix_io_file {
@@ -926,8 +927,8 @@ struct pcifix_io_file {
 void pcifix_io_file_init(struct pcifix_io_file *f);
 void pcifix_io_file_close(struct pcifix_io_file *f);
 /* -i: resolve `path` once and read the file it names through f. */
-int pcifix_io_read_in_place(const char *path, struct pcifix_io_file *f, char **bytes,
-			    size_t *len, struct pcifix_diags *diags);
+int pcifix_io_read_in_place(const char *path, size_t max, struct pcifix_io_file *f,
+			    char **bytes, size_t *len, struct pcifix_diags *diags);
 /*
  * Replace f atomically: a temporary file beside it gets its owner (where
  * allowed), mode and extended attributes (ACLs, labels), the bytes and an
@@ -964,7 +965,11 @@ struct pcifix_opts {
 	bool ch_order_libvirt;      /* --ch-order=libvirt: rng, nets, disks */
 	bool ch_console_off;        /* --ch-console=off */
 	bool ch_slot0;              /* --ch-slot0: device 0 usable on segments > 0 */
+	size_t max_size;            /* --max-size: larger input is refused (0: the default) */
 };
+
+/* libvirt's own limit on a domain XML file (virsh define): 10 MiB. */
+#define PCIFIX_DEFAULT_MAX_SIZE ((size_t)10 << 20)
 
 /* Process every file; returns the worst exit status. */
 enum pcifix_exit pcifix_run(const struct pcifix_opts *opts, FILE *out, FILE *err);

@@ -174,14 +174,15 @@ run_one(const struct pcifix_opts *opts, const char *file, FILE *out, FILE *err)
 	size_t len, i;
 	/* Diagnostics name the file as the user wrote it; stdin is "<stdin>". */
 	const char *label = strcmp(file, "-") == 0 ? "<stdin>" : file;
+	size_t max = opts->max_size ? opts->max_size : PCIFIX_DEFAULT_MAX_SIZE;
 
 	pcifix_diags_init(&diags);
 	diags.lint = &opts->lint;
 	pcifix_buf_init(&result);
 	pcifix_io_file_init(&inplace);
 	if ((opts->mode == PCIFIX_MODE_IN_PLACE ?
-	     pcifix_io_read_in_place(file, &inplace, &bytes, &len, &diags) :
-	     pcifix_io_read(file, &bytes, &len, &diags)) < 0) {
+	     pcifix_io_read_in_place(file, max, &inplace, &bytes, &len, &diags) :
+	     pcifix_io_read(file, max, &bytes, &len, &diags)) < 0) {
 		st = pcifix_diags_status(&diags);
 		goto out;
 	}

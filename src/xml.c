@@ -625,23 +625,48 @@ scan_document(struct scan *s)
 
 /* ---- the document --------------------------------------------------- */
 
-size_t
-pcifix_doc_line_start(const struct pcifix_doc *doc, size_t off)
+/*
+ * Where each element's line begins, in one pass over the bytes (elements
+ * are in document order): walking back from each element instead costs
+ * the square of the line's length on a one-line file.
+ */
+static void
+set_line_starts(struct pcifix_doc *doc)
 {
-	while (off > 0 && doc->bytes[off - 1] != '\n' && doc->bytes[off - 1] != '\r')
-		off--;
-	return off;
+	size_t i, pos = 0, ls = 0;
+
+	for (i = 0; i < doc->nnodes; i++) {
+		struct pcifix_node *n = &doc->nodes[i];
+
+		for (; pos < n->start; pos++)
+			if (doc->bytes[pos] == '\n' || doc->bytes[pos] == '\r')
+				ls = pos + 1;
+		n->line_start = ls;
+	}
 }
+
+/* Indentation longer than this is not copied into new lines (it would multiply the output). */
+#define MAX_INDENT 256
 
 char *
 pcifix_node_indent(const struct pcifix_doc *doc, const struct pcifix_node *n)
 {
-	size_t ls = pcifix_doc_line_start(doc, n->start), i;
+	const struct pcifix_node *p;
+	struct pcifix_buf b;
+	size_t i;
 
-	for (i = ls; i < n->start; i++)
+	for (i = n->line_start; i < n->start; i++)
 		if (doc->bytes[i] != ' ' && doc->bytes[i] != '\t')
 			return NULL;
-	return pcifix_xstrndup(doc->bytes + ls, n->start - ls);
+	if (n->start - n->line_start <= MAX_INDENT || doc->indent_unit == NULL)
+		return n->start - n->line_start <= MAX_INDENT ?
+		       pcifix_xstrndup(doc->bytes + n->line_start, n->start - n->line_start) : NULL;
+	/* Absurdly deep: the file's unit once per level instead. */
+	pcifix_buf_init(&b);
+	pcifix_buf_add(&b, "", 0);
+	for (p = n->parent; p; p = p->parent)
+		pcifix_buf_puts(&b, doc->indent_unit);
+	return pcifix_buf_steal(&b);
 }
 
 static void
@@ -676,7 +701,8 @@ detect_style(struct pcifix_doc *doc)
 			continue;
 		pi = pcifix_node_indent(doc, n->parent);
 		ci = pcifix_node_indent(doc, n);
-		if (pi && ci && strlen(ci) > strlen(pi) && strncmp(ci, pi, strlen(pi)) == 0)
+		if (pi && ci && strlen(ci) > strlen(pi) && strlen(ci) - strlen(pi) <= 16 &&
+		    strncmp(ci, pi, strlen(pi)) == 0)
 			doc->indent_unit = pcifix_xstrdup(ci + strlen(pi));
 		free(pi);
 		free(ci);
@@ -847,6 +873,7 @@ pcifix_xml_load(char *bytes, size_t len, const char *file, struct pcifix_diags *
 	if (i != 0)
 		goto fail;
 	doc->root = &doc->nodes[0];
+	set_line_starts(doc);
 	detect_style(doc);
 	return doc;
 fail:

@@ -109,7 +109,7 @@ done
 case $CALLGRIND in 0 | 1) ;; *) usage "BENCH_CALLGRIND must be 0 or 1" ;; esac
 
 case $PCIFIX in */*) ;; *) PCIFIX=$(command -v "$PCIFIX") ;; esac
-[ -x "$PCIFIX" ] || fail "PCIFIX=$PCIFIX is not executable (run make first)"
+[ -x "$PCIFIX" --max-size=1G ] || fail "PCIFIX=$PCIFIX is not executable (run make first)"
 command -v "$XMLLINT" >/dev/null 2>&1 || fail "$XMLLINT not found (Debian: libxml2-utils)"
 command -v awk >/dev/null 2>&1 || fail "awk not found"
 [ -r "$gen" ] || fail "$gen not found"
@@ -234,10 +234,10 @@ bench_file() {
     say "$name: $(($3 + $4)) devices"
     # Once for the result and its diagnostics (not timed): is it valid?
     rc=0
-    "$PCIFIX" "$f" >"$work/$name.out.xml" 2>"$work/$name.diag" || rc=$?
-    [ "$rc" -eq 0 ] || { cp "$work/$name.diag" "$work/stderr"; cmdfail "$rc" "$PCIFIX" "$f"; }
+    "$PCIFIX" --max-size=1G "$f" >"$work/$name.out.xml" 2>"$work/$name.diag" || rc=$?
+    [ "$rc" -eq 0 ] || { cp "$work/$name.diag" "$work/stderr"; cmdfail "$rc" "$PCIFIX" --max-size=1G "$f"; }
     rc=0
-    "$PCIFIX" --check "$work/$name.out.xml" >/dev/null 2>"$work/$name.recheck" || rc=$?
+    "$PCIFIX" --max-size=1G --check "$work/$name.out.xml" >/dev/null 2>"$work/$name.recheck" || rc=$?
     if [ "$rc" -ne 0 ]; then
         note=invalid
         printf '%s: output INVALID: pcifix --check on it exits %s: %s\n' "$name" "$rc" \
@@ -246,7 +246,7 @@ bench_file() {
     if [ -s "$work/$name.diag" ]; then
         printf '%s: %s\n' "$name" "$(head -n 1 "$work/$name.diag" | sed "s|$work/||g")" >>"$notes"
     fi
-    pcmd=("$PCIFIX" "$f")
+    pcmd=("$PCIFIX" --max-size=1G "$f")
     xcmd=("$XMLLINT" --output /dev/null "$f")
     compare
     printf '%s %s %s %s %s %s %s %s %s\n' "$name" "$(($3 + $4))" "$(wc -c <"$f")" \
@@ -286,9 +286,9 @@ done
 files=("$work"/check/*.xml)
 say "check-$NFILES: ${#files[@]} files, $devices devices"
 rc=0
-"$PCIFIX" -i "${files[@]}" >/dev/null 2>"$work/stderr" || rc=$?
-[ "$rc" -eq 0 ] || cmdfail "$rc" "$PCIFIX" -i "$work/check/*.xml"
-pcmd=("$PCIFIX" --check "${files[@]}")
+"$PCIFIX" --max-size=1G -i "${files[@]}" >/dev/null 2>"$work/stderr" || rc=$?
+[ "$rc" -eq 0 ] || cmdfail "$rc" "$PCIFIX" --max-size=1G -i "$work/check/*.xml"
+pcmd=("$PCIFIX" --max-size=1G --check "${files[@]}")
 xcmd=("$XMLLINT" --noout "${files[@]}")
 compare
 printf '%s %s %s %s %s %s %s - %s\n' "check-$NFILES" "$devices" \
@@ -296,7 +296,7 @@ printf '%s %s %s %s %s %s %s - %s\n' "check-$NFILES" "$devices" \
 
 # ---- report -------------------------------------------------------------------
 echo
-echo "$("$PCIFIX" --version 2>/dev/null | head -n 1) against $("$XMLLINT" --version 2>&1 | head -n 1)"
+echo "$("$PCIFIX" --max-size=1G --version 2>/dev/null | head -n 1) against $("$XMLLINT" --version 2>&1 | head -n 1)"
 echo "pcifix: $PCIFIX"
 echo "$how"
 if [ "$CALLGRIND" = 0 ] && [ -r /proc/loadavg ]; then

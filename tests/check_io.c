@@ -151,7 +151,7 @@ START_TEST(test_read_file)
 
 	put(p, "<domain/>\n", 0644);
 	pcifix_diags_init(&d);
-	ck_assert_int_eq(pcifix_io_read(p, &bytes, &len, &d), 0);
+	ck_assert_int_eq(pcifix_io_read(p, PCIFIX_DEFAULT_MAX_SIZE, &bytes, &len, &d), 0);
 	ck_assert_uint_eq(d.n, 0);
 	ck_assert_uint_eq(len, 10);
 	ck_assert_mem_eq(bytes, "<domain/>\n", 11);   /* NUL-terminated */
@@ -178,7 +178,7 @@ START_TEST(test_read_binary_and_large)
 	ck_assert_int_eq(write(fd, data, n), (ssize_t)n);
 	close(fd);
 	pcifix_diags_init(&d);
-	ck_assert_int_eq(pcifix_io_read(p, &bytes, &len, &d), 0);
+	ck_assert_int_eq(pcifix_io_read(p, PCIFIX_DEFAULT_MAX_SIZE, &bytes, &len, &d), 0);
 	ck_assert_uint_eq(len, n);
 	ck_assert_mem_eq(bytes, data, n);
 	ck_assert_int_eq(bytes[n], '\0');
@@ -198,7 +198,7 @@ START_TEST(test_read_empty)
 
 	put(p, "", 0644);
 	pcifix_diags_init(&d);
-	ck_assert_int_eq(pcifix_io_read(p, &bytes, &len, &d), 0);
+	ck_assert_int_eq(pcifix_io_read(p, PCIFIX_DEFAULT_MAX_SIZE, &bytes, &len, &d), 0);
 	ck_assert_uint_eq(d.n, 0);
 	ck_assert_uint_eq(len, 0);
 	ck_assert_ptr_nonnull(bytes);
@@ -217,7 +217,7 @@ START_TEST(test_read_missing)
 	size_t len = 99;
 
 	pcifix_diags_init(&d);
-	ck_assert_int_eq(pcifix_io_read(p, &bytes, &len, &d), -1);
+	ck_assert_int_eq(pcifix_io_read(p, PCIFIX_DEFAULT_MAX_SIZE, &bytes, &len, &d), -1);
 	ck_assert_ptr_null(bytes);
 	ck_assert_uint_eq(len, 0);
 	ck_assert_uint_eq(d.n, 1);
@@ -238,7 +238,7 @@ START_TEST(test_read_directory)
 	size_t len = 99;
 
 	pcifix_diags_init(&d);
-	ck_assert_int_eq(pcifix_io_read(tmpdir, &bytes, &len, &d), -1);
+	ck_assert_int_eq(pcifix_io_read(tmpdir, PCIFIX_DEFAULT_MAX_SIZE, &bytes, &len, &d), -1);
 	ck_assert_ptr_null(bytes);
 	ck_assert_uint_eq(d.n, 1);
 	ck_assert_str_eq(d.v[0].rule->id, "io-error");
@@ -260,7 +260,7 @@ START_TEST(test_read_unreadable)
 	p = path("secret.xml");
 	put(p, "<domain/>", 0000);
 	pcifix_diags_init(&d);
-	ck_assert_int_eq(pcifix_io_read(p, &bytes, &len, &d), -1);
+	ck_assert_int_eq(pcifix_io_read(p, PCIFIX_DEFAULT_MAX_SIZE, &bytes, &len, &d), -1);
 	ck_assert_uint_eq(d.n, 1);
 	ck_assert_str_eq(d.v[0].rule->id, "io-error");
 	ck_assert_ptr_nonnull(strstr(d.v[0].message, strerror(EACCES)));
@@ -284,7 +284,7 @@ START_TEST(test_read_stdin)
 	ck_assert_int_ge(dup2(fd, STDIN_FILENO), 0);
 	close(fd);
 	pcifix_diags_init(&d);
-	ck_assert_int_eq(pcifix_io_read("-", &bytes, &len, &d), 0);
+	ck_assert_int_eq(pcifix_io_read("-", PCIFIX_DEFAULT_MAX_SIZE, &bytes, &len, &d), 0);
 	/* Standard input stays open for whoever reads it next. */
 	ck_assert_int_ne(fcntl(STDIN_FILENO, F_GETFD), -1);
 	dup2(saved, STDIN_FILENO);
@@ -322,6 +322,30 @@ START_TEST(test_write_replaces)
 }
 END_TEST
 
+/* Larger than the limit: refused before it is read, with the limit named. */
+START_TEST(test_read_limit)
+{
+	char *p = path("big.xml");
+	struct pcifix_diags d;
+	char *bytes = NULL;
+	size_t len = 0;
+
+	put(p, "0123456789", 0644);
+	pcifix_diags_init(&d);
+	ck_assert_int_eq(pcifix_io_read(p, 10, &bytes, &len, &d), 0);
+	ck_assert_uint_eq(len, 10);
+	free(bytes);
+	ck_assert_int_eq(pcifix_io_read(p, 9, &bytes, &len, &d), -1);
+	ck_assert_ptr_null(bytes);
+	ck_assert_uint_eq(d.n, 1);
+	ck_assert_str_eq(d.v[0].rule->id, "io-error");
+	ck_assert_ptr_nonnull(strstr(d.v[0].message, "larger than 9 bytes"));
+	ck_assert_ptr_nonnull(strstr(d.v[0].message, "--max-size"));
+	pcifix_diags_free(&d);
+	free(p);
+}
+END_TEST
+
 START_TEST(test_write_binary)
 {
 	char *p = path("dom.xml");
@@ -332,7 +356,7 @@ START_TEST(test_write_binary)
 	put(p, "x", 0644);
 	pcifix_diags_init(&d);
 	ck_assert_int_eq(pcifix_io_write_atomic(p, "a\0b\r\n", 5, &d), 0);
-	ck_assert_int_eq(pcifix_io_read(p, &bytes, &len, &d), 0);
+	ck_assert_int_eq(pcifix_io_read(p, PCIFIX_DEFAULT_MAX_SIZE, &bytes, &len, &d), 0);
 	ck_assert_uint_eq(len, 5);
 	ck_assert_mem_eq(bytes, "a\0b\r\n", 5);
 	free(bytes);
@@ -662,6 +686,7 @@ io_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_write_replaces);
 	tcase_add_test(tc, test_write_binary);
+	tcase_add_test(tc, test_read_limit);
 	tcase_add_loop_test(tc, test_write_keeps_mode, 0, N(modes));
 	tcase_add_test(tc, test_write_keeps_owner);
 	tcase_add_test(tc, test_write_follows_symlink);

@@ -475,20 +475,42 @@ END_TEST
 
 START_TEST(test_line_start)
 {
-	const char *s = "<a>\n  <b/>\r\n  <c/>\r<d/></a>";
+	const char *s = "<a>\n  <b/>\r\n  <c/>\r<d/><e/></a>";
 	struct pcifix_doc *doc = load_ok(s);
 	size_t b = off_of(s, "<b", 0), c = off_of(s, "<c", 0), d = off_of(s, "<d", 0);
 
-	ck_assert_uint_eq(pcifix_doc_line_start(doc, 0), 0);
-	ck_assert_uint_eq(pcifix_doc_line_start(doc, 2), 0);
-	ck_assert_uint_eq(pcifix_doc_line_start(doc, 3), 0);          /* the LF itself */
-	ck_assert_uint_eq(pcifix_doc_line_start(doc, 4), 4);
-	ck_assert_uint_eq(pcifix_doc_line_start(doc, b), 4);
-	ck_assert_uint_eq(pcifix_doc_line_start(doc, b + 3), 4);
-	ck_assert_uint_eq(pcifix_doc_line_start(doc, c), c - 2);      /* after CRLF */
-	ck_assert_uint_eq(pcifix_doc_line_start(doc, d), d);          /* after a lone CR */
-	ck_assert_uint_eq(pcifix_doc_line_start(doc, strlen(s)), d);
+	ck_assert_uint_eq(find(doc, "a", 0)->line_start, 0);
+	ck_assert_uint_eq(find(doc, "b", 0)->line_start, 4);
+	ck_assert_uint_eq(find(doc, "c", 0)->line_start, c - 2);      /* after CRLF */
+	ck_assert_uint_eq(find(doc, "d", 0)->line_start, d);          /* after a lone CR */
+	ck_assert_uint_eq(find(doc, "e", 0)->line_start, d);          /* the same line */
+	ck_assert_uint_gt(b, 4);
 	pcifix_doc_free(doc);
+}
+END_TEST
+
+/* Indentation beyond 256 bytes is not copied: the file's unit per level instead. */
+START_TEST(test_indent_capped)
+{
+	struct pcifix_buf s;
+	struct pcifix_doc *doc;
+	char *ind;
+	size_t i;
+
+	pcifix_buf_init(&s);
+	pcifix_buf_puts(&s, "<a>\n  <b>\n    <c/>\n");
+	for (i = 0; i < 100000; i++)
+		pcifix_buf_puts(&s, " ");
+	pcifix_buf_puts(&s, "<d/>\n  </b>\n</a>\n");
+	doc = load_ok(s.data);
+	ind = pcifix_node_indent(doc, find(doc, "d", 0));
+	ck_assert_str_eq(ind, "    ");
+	free(ind);
+	ind = pcifix_node_indent(doc, find(doc, "c", 0));
+	ck_assert_str_eq(ind, "    ");
+	free(ind);
+	pcifix_doc_free(doc);
+	pcifix_buf_free(&s);
 }
 END_TEST
 
@@ -741,6 +763,7 @@ xml_suite(void)
 	tcase_add_test(tc, test_lines);
 	tcase_add_test(tc, test_bom);
 	tcase_add_test(tc, test_line_start);
+	tcase_add_test(tc, test_indent_capped);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("style");

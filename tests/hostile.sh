@@ -344,6 +344,33 @@ gen_drive_controller_65535() {
 	tail_dom
 }
 
+# q35, the <devices> children indented by a million spaces: new lines must not copy it.
+gen_indent_1m() {
+	head_dom q35
+	awk 'BEGIN { s = " "; while (length(s) < 1000000) s = s s; s = substr(s, 1, 1000000)
+		for (i = 0; i < 8; i++)
+		printf "%s<interface type=\x27network\x27><source network=\x27default\x27/><model type=\x27virtio\x27/></interface>\n", s }'
+	tail_dom
+}
+gen_indent_1m_check() {
+	gen_indent_1m
+}
+
+# About 9 MB on one line: 3000 virtio disks and padding comments, no newline at all.
+gen_one_line_9mb() {
+	awk 'BEGIN { printf "<domain type=\x27kvm\x27><name>one</name><memory unit=\x27GiB\x27>1</memory><os><type arch=\x27x86_64\x27 machine=\x27pc\x27>hvm</type></os><devices>"
+		for (i = 0; i < 3000; i++)
+			printf "<disk type=\x27file\x27 device=\x27disk\x27><source file=\x27/i/d%06d.img\x27/><target dev=\x27vd%d\x27 bus=\x27virtio\x27/></disk><!-- %2900s -->", i, i, ""
+		printf "</devices></domain>" }'
+}
+
+# Larger than the default limit (10 MiB): refused before it is read.
+gen_over_limit() {
+	head_dom pc
+	awk 'BEGIN { for (i = 0; i < 200000; i++) printf "    <serial type=\x27pty\x27><target port=\x27%d\x27/></serial>\n", i }'
+	tail_dom
+}
+
 gen_domain_50mb() {
 	# pc: 6000 virtio disks without addresses (pcifix adds pci-bridges for
 	# them) and, to reach 50 MB, serial ports, which take no PCI address.
@@ -393,13 +420,36 @@ check_domain_50mb() {
 	disks=$(grep -c "bus='virtio'" "$1")
 	addrs=$(awk '/<disk /{d=1} d && /<address type=.pci./{n++} /<\/disk>/{d=0} END{print n+0}' "$2")
 	[ "$disks" -eq "$addrs" ] || { echo "    $addrs addresses for $disks disks"; return 1; }
-	"$PCIFIX" "$2" >"$2.again" 2>/dev/null && cmp -s "$2" "$2.again" ||
+	"$PCIFIX" --max-size=64M "$2" >"$2.again" 2>/dev/null && cmp -s "$2" "$2.again" ||
 		{ echo "    a second run changed the output"; return 1; }
+}
+# Every NIC got an address, and the output is not much bigger than the input.
+check_indent_1m() {
+	[ "$(grep -c "<address type='pci'" "$2")" -ge 8 ] || { echo "    addresses missing"; return 1; }
+	[ "$(wc -c <"$2")" -le $(( $(wc -c <"$1") + 1048576 )) ] ||
+		{ echo "    output $(wc -c <"$2") bytes for $(wc -c <"$1") in"; return 1; }
+}
+# Every disk got an address, and the one-line file took at most 3 times what
+# the same domain with a newline after each element takes, plus a second.
+check_one_line_9mb() {
+	local t0 t1 t2 one multi
+	[ "$(grep -o "<target dev='vd[0-9]*' bus='virtio'/><address type='pci'" "$2" | wc -l)" -eq 3000 ] ||
+		{ echo "    addresses missing"; return 1; }
+	sed 's/></>\n</g' "$1" >"$1.lines"
+	t0=$(date +%s%N)
+	"$PCIFIX" "$1" >/dev/null 2>&1
+	t1=$(date +%s%N)
+	"$PCIFIX" "$1.lines" >/dev/null 2>&1
+	t2=$(date +%s%N)
+	one=$(( (t1 - t0) / 1000000 )) multi=$(( (t2 - t1) / 1000000 ))
+	echo "    one line $one ms, multi-line $multi ms"
+	[ "$one" -le $((3 * multi + 1000)) ] || { echo "    one-line run too slow: $one ms vs $multi ms"; return 1; }
 }
 
 # ---- the table -----------------------------------------------------------
-# NAME | EXPECTATION | trace? | SECONDS (default HOSTILE_TIMEOUT)
+# NAME | EXPECTATION | trace? | SECONDS (default HOSTILE_TIMEOUT) | PCIFIX ARGUMENTS
 # (a case's input comes from gen_NAME, with - as _)
+# EXPECTATION: ok, error RULE..., io MESSAGE-START (exit 4), would-change (--check: exit 1)
 cases='
 billion-laughs        | error xml-entity                    | trace
 xxe-file              | error xml-entity                    | trace
@@ -410,7 +460,7 @@ external-dtd-file     | ok                                  | trace
 xinclude              | ok                                  | trace
 deep-10000            | error xml-syntax                    |
 deep-200              | ok                                  |
-attribute-100mb       | error xml-syntax                    |
+attribute-100mb       | error xml-syntax                    |       |    | --max-size=200M
 name-1mb              | error xml-syntax                    |
 many-attributes       | ok                                  |
 nul-in-text           | error xml-syntax xml-encoding       |
@@ -428,7 +478,11 @@ function-negative     | error bad-number                    |
 index-negative        | error bad-number                    |
 duplicate-attribute   | error xml-syntax                    |
 namespaced            | ok                                  |
-domain-50mb           | ok                                  |
+domain-50mb           | ok                                  |       |    | --max-size=64M
+indent-1m             | ok                                  |
+indent-1m-check       | would-change                        |       |    | --check
+one-line-9mb          | ok                                  |
+over-limit            | io larger than 10485760 bytes       |
 scsi-disk-name-index  | error pci-capacity                  |       | 10
 ide-disk-name-index   | error pci-capacity                  |       | 10
 drive-controller-65535 | error pci-capacity                 |       | 10
@@ -442,7 +496,8 @@ details=()
 
 run_case() {
 	local name=$1 expect=$2 trace=$3 maxs=${4:-$limit_s} fn f size rss xrss limit_kb st t0 t1 secs why=() kind rules
-	local sflag=-
+	local sflag=- args=()
+	[ -z "${5:-}" ] || read -r -a args <<<"$5"
 	fn=gen_${name//-/_}
 	f=$work/$name.xml
 	"$fn" >"$f"
@@ -457,7 +512,7 @@ run_case() {
 		[ $((xrss * 3 / 2)) -le "$limit_kb" ] || limit_kb=$((xrss * 3 / 2))
 	fi
 	t0=$(date +%s%N)
-	(cd "$work" && measure "$work/$name.rss" "$maxs" "$PCIFIX" "$name.xml") \
+	(cd "$work" && measure "$work/$name.rss" "$maxs" "$PCIFIX" "${args[@]}" "$name.xml") \
 		>"$work/$name.out" 2>"$work/$name.err"
 	st=$?
 	t1=$(date +%s%N)
@@ -471,7 +526,17 @@ run_case() {
 		why+=("sanitizer report")
 	kind=${expect%% *}
 	rules=${expect#* }
-	if [ "$kind" = error ]; then
+	if [ "$kind" = io ]; then
+		[ "$st" -eq 4 ] || why+=("exit status $st, expected 4")
+		[ ! -s "$work/$name.out" ] || why+=("wrote to stdout")
+		grep -q -F "pcifix: $name.xml: error: $rules" "$work/$name.err" ||
+			why+=("no 'pcifix: $name.xml: error: $rules' line")
+	elif [ "$kind" = would-change ]; then
+		[ "$st" -eq 1 ] || why+=("exit status $st, expected 1")
+		[ "$(grep -c ': error: ' "$work/$name.err")" -eq 1 ] &&
+			grep -q ': error: .*\[would-change\]$' "$work/$name.err" ||
+			why+=("not exactly one error, would-change")
+	elif [ "$kind" = error ]; then
 		local errlines ok_rule=no r
 		[ "$st" -eq 3 ] || why+=("exit status $st, expected 3")
 		[ ! -s "$work/$name.out" ] || why+=("wrote $(wc -c <"$work/$name.out") bytes to stdout")
@@ -541,22 +606,48 @@ run_case() {
 	[ "$size" -gt 1048576 ] && rm -f "$f" "$work/$name.out" "$work/$name.out.again"
 }
 
-while IFS='|' read -r name expect trace maxs; do
+while IFS='|' read -r name expect trace maxs args; do
 	name=$(echo "$name" | tr -d ' ')
 	[ -n "$name" ] || continue
 	expect=$(echo "$expect" | sed 's/^ *//; s/ *$//')
 	trace=$(echo "$trace" | tr -d ' ')
 	maxs=$(echo "$maxs" | tr -d ' ')
+	args=$(echo "$args" | sed 's/^ *//; s/ *$//')
 	if [ -n "${HOSTILE_CASES:-}" ]; then
 		case " $HOSTILE_CASES " in
 		*" $name "*) ;;
 		*) continue ;;
 		esac
 	fi
-	run_case "$name" "$expect" "$trace" "$maxs"
+	run_case "$name" "$expect" "$trace" "$maxs" "$args"
 done <<EOF
 $cases
 EOF
+
+# An endless stream on standard input: refused at the limit, in bounded memory and time.
+if [ -z "${HOSTILE_CASES:-}" ] || case " $HOSTILE_CASES " in *" stream "*) true ;; *) false ;; esac; then
+	t0=$(date +%s%N)
+	measure "$work/stream.rss" 30 sh -c 'yes "<a>" | "$1" -' sh "$PCIFIX" >/dev/null 2>"$work/stream.err"
+	st=$?
+	secs=$(( ($(date +%s%N) - t0) / 1000000 ))
+	rss=$(tail -n 1 "$work/stream.rss" 2>/dev/null | tr -cd 0-9)
+	why=()
+	[ "$st" -eq 4 ] || why+=("exit status $st, expected 4")
+	grep -q -F 'pcifix: <stdin>: error: larger than 10485760 bytes' "$work/stream.err" ||
+		why+=("no 'larger than' io-error")
+	[ "$rss_tool" = none ] || [ $enforce_rss = no ] || [ "${rss:-0}" -le $((64 * 1024)) ] ||
+		why+=("peak RSS $((rss / 1024)) MB > 64 MB")
+	if [ ${#why[@]} -eq 0 ]; then
+		passed=$((passed + 1)) verdict=PASS
+	else
+		failed=$((failed + 1)) verdict=FAIL
+		details+=("FAIL: stream (yes '<a>' | pcifix -)")
+		for w in "${why[@]}"; do details+=("  $w"); done
+	fi
+	rows+=("$(printf '%-24s %-34s %-22s %9s %9s %8s %8s %7s %6s' stream "io larger than 10485760 bytes" \
+		"exit $st" endless "$((${rss:-0} / 1024))/64" - "$(awk -v m="$secs" 'BEGIN { printf "%.2f", m / 1000 }')" - "$verdict")")
+	echo "$verdict: stream"
+fi
 
 echo
 printf '%-24s %-34s %-22s %9s %9s %8s %8s %7s %6s\n' case expected got "input MB" "RSS/max" xmllint "time s" strace result

@@ -488,12 +488,12 @@ awk -v n="$lines" 'BEGIN {
 	print "  </devices>"
 	print "</domain>"
 }' >"$work/big.xml"
-"$pcifix" "$work/big.xml" >"$work/big.new" 2>/dev/null
+"$pcifix" --max-size=1G "$work/big.xml" >"$work/big.new" 2>/dev/null
 d=$work/kill
 mkdir "$d"
 cp "$work/big.xml" "$d/dom.xml"
 t0=$(date +%s%N)
-"$pcifix" -i "$d/dom.xml" 2>/dev/null
+"$pcifix" --max-size=1G -i "$d/dom.xml" 2>/dev/null
 st=$?
 t1=$(date +%s%N)
 full_us=$(( (t1 - t0) / 1000 ))
@@ -509,7 +509,7 @@ else
 		rm -f "$work/trace"
 		(cd "$d" && env "${preload_env[@]}" LD_PRELOAD="$work/shim.so" \
 			PCIFIX_FAULT_TRACE="$work/trace" PCIFIX_FAULT_TRACE_TIME=1 \
-			"$pcifix" -i dom.xml) >/dev/null 2>&1
+			"$pcifix" --max-size=1G -i dom.xml) >/dev/null 2>&1
 		w0=$(awk '($1 == "openat" && $4 ~ /\.pcifix-/) || $1 == "mkostemp" {
 			sub("t=", "", $NF); print $NF; exit }' "$work/trace")
 		w1=$(awk '$1 == "rename" { sub("t=", "", $NF); print $NF; exit }' "$work/trace")
@@ -529,7 +529,7 @@ else
 		else
 			delay=$((r % (full_us * 12 / 10 + 1)))
 		fi
-		how=$(cd "$d" && "$work/killafter" "$delay" "$pcifix" -i dom.xml)
+		how=$(cd "$d" && "$work/killafter" "$delay" "$pcifix" --max-size=1G -i dom.xml)
 		left=$(leftovers "$d")
 		if cmp -s "$d/dom.xml" "$work/big.xml"; then
 			state=old
