@@ -105,6 +105,33 @@ pci_addr_xml(struct pcifix_buf *b, const struct pcifix_adev *a)
 	pcifix_buf_puts(b, "\n</address>");
 }
 
+/* The address values on an <address> element the file has, attribute by attribute. */
+static void
+set_pci_attrs(struct pcifix_edits *e, const struct pcifix_node *an, const struct pcifix_adev *a)
+{
+	const struct {
+		const char *name;
+		unsigned v;
+		int digits;
+	} f[] = {
+		{ "domain", a->addr.domain, 4 }, { "bus", a->addr.bus, 2 },
+		{ "slot", a->addr.slot, 2 }, { "function", a->addr.function, 1 },
+	};
+	struct pcifix_buf b;
+	size_t i;
+
+	pcifix_buf_init(&b);
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		b.len = 0;
+		pcifix_buf_puts(&b, "0x");
+		hex(&b, f[i].v, f[i].digits);
+		pcifix_edit_set_attr(e, an, f[i].name, b.data);
+	}
+	pcifix_buf_free(&b);
+	if (a->multi != PCIFIX_TRI_ABSENT)
+		pcifix_edit_set_attr(e, an, "multifunction", a->multi == PCIFIX_TRI_ON ? "on" : "off");
+}
+
 static void
 target_xml(struct pcifix_buf *b, const struct pcifix_adev *a)
 {
@@ -403,7 +430,11 @@ pcifix_augment(const struct pcifix_plan *plan, struct pcifix_edits *e)
 			changes += write_model(a, e);
 		if (a->state != PCIFIX_A_PCI)
 			continue;
-		if (a->assigned) {
+		if (a->assigned && an && !an->self_closing) {
+			/* <address type='pci'>...</address>: what is inside stays. */
+			set_pci_attrs(e, an, a);
+			changes++;
+		} else if (a->assigned) {
 			struct pcifix_buf b;
 
 			pcifix_buf_init(&b);
@@ -415,8 +446,7 @@ pcifix_augment(const struct pcifix_plan *plan, struct pcifix_edits *e)
 			pcifix_buf_free(&b);
 			changes++;
 			continue;
-		}
-		if (a->multi_added) {
+		} else if (a->multi_added) {
 			pcifix_edit_set_attr(e, an, "multifunction", "on");
 			changes++;
 		}

@@ -99,6 +99,29 @@ sax_entity_decl(void *ctx, const xmlChar *name, int type, const xmlChar *public_
 	free(msg);
 }
 
+/*
+ * <!ATTLIST ...> in the internal subset: a declared type or default makes
+ * libxml2 (and libvirt) normalise or add attribute values the scanner would
+ * read as written, so they would disagree: refused, as entities are.
+ */
+static void
+sax_attribute_decl(void *ctx, const xmlChar *elem, const xmlChar *fullname, int type, int def,
+		   const xmlChar *default_value, xmlEnumerationPtr tree)
+{
+	struct sax_state *st = ctx;
+	char *msg;
+
+	(void)type;
+	(void)def;
+	(void)default_value;
+	xmlFreeEnumeration(tree);   /* the callback owns it */
+	msg = pcifix_xasprintf("attribute declaration <!ATTLIST %s %s ...> refused: a declared "
+			       "type or default changes attribute values as libvirt reads them",
+			       (const char *)elem, (const char *)fullname);
+	sax_fail(st, "xml-entity", (unsigned)xmlSAX2GetLineNumber(st->ctxt), msg);
+	free(msg);
+}
+
 static xmlEntityPtr
 sax_get_entity(void *ctx, const xmlChar *name)
 {
@@ -166,6 +189,7 @@ libxml_check(const char *bytes, size_t len, struct sax_state *st)
 	h.initialized = XML_SAX2_MAGIC;
 	h.startElementNs = sax_start;
 	h.entityDecl = sax_entity_decl;
+	h.attributeDecl = sax_attribute_decl;
 	h.getEntity = sax_get_entity;
 	h.getParameterEntity = sax_get_entity;
 	h.reference = sax_reference;
@@ -765,6 +789,13 @@ check_encoding(const char *b, size_t len, const char *file, struct pcifix_diags 
 				"(convert it with iconv -t UTF-8)");
 		return -1;
 	}
+	/* "<?xm" in EBCDIC: libxml2 would switch to it (and load iconv modules). */
+	if (len >= 4 && memcmp(b, "\x4c\x6f\xa7\x94", 4) == 0) {
+		pcifix_diag_add(diags, "xml-encoding", file, 1,
+				"the file is EBCDIC; pcifix reads UTF-8 "
+				"(convert it with iconv -f IBM037 -t UTF-8)");
+		return -1;
+	}
 	if (len >= 3 && memcmp(b, "\xef\xbb\xbf", 3) == 0) {
 		bom = 3;
 		b += 3;
@@ -799,6 +830,14 @@ check_encoding(const char *b, size_t len, const char *file, struct pcifix_diags 
 	return 0;
 }
 
+/* Where libxml2's own messages go: nowhere (NULL would mean its default printer). */
+static void
+silent(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
 static void
 libxml_init_once(void)
 {
@@ -807,7 +846,7 @@ libxml_init_once(void)
 	if (!done) {
 		xmlInitParser();
 		/* Never let libxml2 print anything itself. */
-		xmlSetGenericErrorFunc(NULL, NULL);
+		xmlSetGenericErrorFunc(NULL, silent);
 		done = true;
 	}
 }

@@ -364,6 +364,29 @@ gen_one_line_9mb() {
 		printf "</devices></domain>" }'
 }
 
+# "<?xml ... encoding='IBM037'?>" in EBCDIC: libxml2 would load iconv modules and print.
+gen_ebcdic() {
+	{ printf '%s\n' "<?xml version='1.0' encoding='IBM037'?>"; head_dom pc; virtio_disk vda; tail_dom; } |
+		iconv -f UTF-8 -t IBM037
+}
+gen_declared_latin1() {
+	printf '%s\n' "<?xml version='1.0' encoding='ISO-8859-1'?>"
+	head_dom pc; virtio_disk vda; tail_dom
+}
+gen_utf16le_bom() {
+	{ head_dom pc; virtio_disk vda; tail_dom; } | iconv -f UTF-8 -t UTF-16
+}
+# An attribute type declared in the internal subset would make libvirt read
+# bus=' virtio ' as virtio while the scanner reads it as written.
+gen_attlist() {
+	printf '%s\n' "<!DOCTYPE domain [" "<!ATTLIST target bus NMTOKEN #IMPLIED>" "]>"
+	head_dom pc
+	printf '%s\n' "    <disk type='file' device='disk'>" \
+		"      <source file='/var/lib/libvirt/images/a.img'/>" \
+		"      <target dev='vda' bus=' virtio '/>" "    </disk>"
+	tail_dom
+}
+
 # Larger than the default limit (10 MiB): refused before it is read.
 gen_over_limit() {
 	head_dom pc
@@ -482,6 +505,10 @@ domain-50mb           | ok                                  |       |    | --max
 indent-1m             | ok                                  |
 indent-1m-check       | would-change                        |       |    | --check
 one-line-9mb          | ok                                  |
+ebcdic                | error xml-encoding                  |
+declared-latin1       | error xml-encoding                  |
+utf16le-bom           | error xml-encoding                  |
+attlist               | error xml-entity                    |
 over-limit            | io larger than 10485760 bytes       |
 scsi-disk-name-index  | error pci-capacity                  |       | 10
 ide-disk-name-index   | error pci-capacity                  |       | 10
