@@ -25,8 +25,8 @@ static const struct pcifix_rule rule_table[] = {
 	{ .id = "xml-encoding", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_INPUT,
 	  .summary = "the file is not UTF-8 (or US-ASCII): UTF-16, or another declared encoding" },
 	{ .id = "xml-entity", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_INPUT,
-	  .summary = "the file declares or uses its own entities, or declares attributes "
-		     "(<!ATTLIST>), which pcifix refuses" },
+	  .summary = "the file declares or uses its own entities, or declares an attribute "
+		     "type other than CDATA, which pcifix refuses" },
 	{ .id = "not-domain", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_INPUT,
 	  .summary = "the root element is not <domain>" },
 	{ .id = "bad-number", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_INPUT,
