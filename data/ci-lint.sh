@@ -48,11 +48,18 @@ unset IFS
 set +f
 
 if command -v jq >/dev/null 2>&1; then
-	jq -r '"\(.file):\(.line): \(.severity): \(.message) [\(.rule)]"
-	       + (if .hint then "\n    hint: \(.hint)" else "" end)' "$json"
+	# A value from a file (a name, an attribute) may hold anything: printed
+	# on one line, and as GitHub documents for workflow commands (% CR LF in
+	# the message; also : and , in a property), so it cannot forge a line or
+	# a command of its own.
+	jq -r 'def line: gsub("\r"; "\\r") | gsub("\n"; "\\n");
+	       "\(.file | line):\(.line): \(.severity): \(.message | line) [\(.rule)]"
+	       + (if .hint then "\n    hint: \(.hint | line)" else "" end)' "$json"
 	if [ "${GITHUB_ACTIONS:-}" = true ]; then
-		jq -r '"::\(if .severity == "error" then "error" elif .severity == "warning"
-		        then "warning" else "notice" end) file=\(.file),line=\(.line),title=pcifix \(.rule)::\(.message)"' "$json"
+		jq -r 'def data: gsub("%"; "%25") | gsub("\r"; "%0D") | gsub("\n"; "%0A");
+		       def prop: data | gsub(":"; "%3A") | gsub(","; "%2C");
+		       "::\(if .severity == "error" then "error" elif .severity == "warning"
+		        then "warning" else "notice" end) file=\(.file | prop),line=\(.line),title=pcifix \(.rule | prop)::\(.message | data)"' "$json"
 	fi
 	jq -s -r 'if length == 0 then "ci-lint: no diagnostics" else
 	          "ci-lint: \(length) diagnostics (" + ([group_by(.severity)[]

@@ -301,6 +301,17 @@ severity_name(enum pcifix_severity s)
 	return "error";
 }
 
+/* "pcifix: FILE:LINE:" (or without the line). */
+static void
+where(struct pcifix_buf *b, const struct pcifix_diag *diag)
+{
+	pcifix_buf_puts(b, "pcifix: ");
+	pcifix_buf_text(b, diag->file);
+	if (diag->line)
+		pcifix_buf_printf(b, ":%u", diag->line);
+	pcifix_buf_puts(b, ":");
+}
+
 void
 pcifix_diag_print(const struct pcifix_diag *diag, enum pcifix_format fmt, FILE *err)
 {
@@ -319,19 +330,17 @@ pcifix_diag_print(const struct pcifix_diag *diag, enum pcifix_format fmt, FILE *
 		pcifix_buf_json_string(&b, diag->hint);
 		pcifix_buf_puts(&b, "}\n");
 	} else {
-		if (diag->line)
-			pcifix_buf_printf(&b, "pcifix: %s:%u: %s: %s [%s]\n", diag->file,
-					  diag->line, severity_name(diag->severity),
-					  diag->message, diag->rule->id);
-		else
-			pcifix_buf_printf(&b, "pcifix: %s: %s: %s [%s]\n", diag->file,
-					  severity_name(diag->severity), diag->message,
-					  diag->rule->id);
-		if (diag->hint && diag->line)
-			pcifix_buf_printf(&b, "pcifix: %s:%u: hint: %s\n", diag->file,
-					  diag->line, diag->hint);
-		else if (diag->hint)
-			pcifix_buf_printf(&b, "pcifix: %s: hint: %s\n", diag->file, diag->hint);
+		/* One diagnostic, one line: control characters in names and values are escaped. */
+		where(&b, diag);
+		pcifix_buf_printf(&b, " %s: ", severity_name(diag->severity));
+		pcifix_buf_text(&b, diag->message);
+		pcifix_buf_printf(&b, " [%s]\n", diag->rule->id);
+		if (diag->hint) {
+			where(&b, diag);
+			pcifix_buf_puts(&b, " hint: ");
+			pcifix_buf_text(&b, diag->hint);
+			pcifix_buf_puts(&b, "\n");
+		}
 	}
 	fwrite(b.data, 1, b.len, err);
 	pcifix_buf_free(&b);

@@ -58,6 +58,10 @@ void pcifix_buf_puts(struct pcifix_buf *b, const char *s);
 void pcifix_buf_printf(struct pcifix_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void pcifix_buf_json_string(struct pcifix_buf *b, const char *s);
+/* `s` as one word for sh: as it is when safe, else in single quotes. */
+char *pcifix_shell_word(const char *s);
+/* `s` with control characters escaped (\n, \r, \t, \xNN): one line, whatever it holds. */
+void pcifix_buf_text(struct pcifix_buf *b, const char *s);
 
 /* Many small strings freed at once: a document's names and values. */
 struct pcifix_arena_chunk;

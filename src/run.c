@@ -191,8 +191,14 @@ run_one(const struct pcifix_opts *opts, const char *file, FILE *out, FILE *err)
 	if (ok && opts->check && changed) {
 		struct pcifix_diag *d = pcifix_diag_add(&diags, "would-change", label, 0,
 							"pcifix would change this file");
+		char *w = pcifix_shell_word(file);
 
-		pcifix_diag_set_hint(d, "run 'pcifix -i %s' and review the result", file);
+		/* A copy-paste of the hint must rewrite this file, whatever its name. */
+		if (strcmp(w, file) == 0 && file[0] != '-')
+			pcifix_diag_set_hint(d, "run 'pcifix -i %s' and review the result", file);
+		else
+			pcifix_diag_set_hint(d, "run this and review the result: pcifix -i -- %s", w);
+		free(w);
 	}
 	/* A listing or a diff is shown whenever there is one; XML only when all is well. */
 	if (!ok || (st != PCIFIX_EXIT_OK && opts->mode != PCIFIX_MODE_LIST &&

@@ -205,6 +205,71 @@ pcifix_buf_printf(struct pcifix_buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
+/* The length of the UTF-8 sequence at p (not overlong, no surrogate, at most U+10FFFF), or 0. */
+static size_t
+utf8_len(const unsigned char *p)
+{
+	size_t n, i;
+	unsigned long c;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2, c = p[0] & 0x1f;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3, c = p[0] & 0x0f;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4, c = p[0] & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (p[i] & 0x3f);
+	}
+	if ((n == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
+	    (n == 4 && (c < 0x10000 || c > 0x10ffff)))
+		return 0;
+	return n;
+}
+
+char *
+pcifix_shell_word(const char *s)
+{
+	struct pcifix_buf b;
+	const char *p;
+
+	if (*s && s[strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			   "0123456789_./+,:=@%-")] == '\0')
+		return pcifix_xstrdup(s);
+	pcifix_buf_init(&b);
+	pcifix_buf_add(&b, "'", 1);
+	for (p = s; *p; p++)
+		if (*p == '\'')
+			pcifix_buf_puts(&b, "'\\''");
+		else
+			pcifix_buf_add(&b, p, 1);
+	pcifix_buf_add(&b, "'", 1);
+	return pcifix_buf_steal(&b);
+}
+
+void
+pcifix_buf_text(struct pcifix_buf *b, const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; p && *p; p++) {
+		if (*p == '\n')
+			pcifix_buf_add(b, "\\n", 2);
+		else if (*p == '\r')
+			pcifix_buf_add(b, "\\r", 2);
+		else if (*p == '\t')
+			pcifix_buf_add(b, "\\t", 2);
+		else if (*p < 0x20 || *p == 0x7f)
+			pcifix_buf_printf(b, "\\x%02x", *p);
+		else
+			pcifix_buf_add(b, (const char *)p, 1);
+	}
+}
+
 void
 pcifix_buf_json_string(struct pcifix_buf *b, const char *s)
 {
@@ -216,6 +281,8 @@ pcifix_buf_json_string(struct pcifix_buf *b, const char *s)
 	}
 	pcifix_buf_add(b, "\"", 1);
 	for (p = (const unsigned char *)s; *p; p++) {
+		size_t n;
+
 		switch (*p) {
 		case '"':  pcifix_buf_add(b, "\\\"", 2); break;
 		case '\\': pcifix_buf_add(b, "\\\\", 2); break;
@@ -223,10 +290,17 @@ pcifix_buf_json_string(struct pcifix_buf *b, const char *s)
 		case '\r': pcifix_buf_add(b, "\\r", 2); break;
 		case '\t': pcifix_buf_add(b, "\\t", 2); break;
 		default:
-			if (*p < 0x20)
+			if (*p < 0x20) {
 				pcifix_buf_printf(b, "\\u%04x", *p);
-			else
+			} else if (*p < 0x80) {
 				pcifix_buf_add(b, (const char *)p, 1);
+			} else if ((n = utf8_len(p)) > 0) {
+				pcifix_buf_add(b, (const char *)p, n);
+				p += n - 1;
+			} else {
+				/* Not UTF-8 (a file name can be anything): JSON must stay valid. */
+				pcifix_buf_puts(b, "\\ufffd");
+			}
 		}
 	}
 	pcifix_buf_add(b, "\"", 1);

@@ -218,7 +218,56 @@ static const struct {
 	{ "caf\xc3\xa9 \xe2\x82\xac", "\"caf\xc3\xa9 \xe2\x82\xac\"" },
 	{ "del\x7f", "\"del\x7f\"" },
 	{ "'single'", "\"'single'\"" },
+	/* Not UTF-8 (a file name can be anything): still valid JSON. */
+	{ "bad\xff.xml", "\"bad\\ufffd.xml\"" },
+	{ "\xc3(", "\"\\ufffd(\"" },
+	{ "over\xc0\xafl", "\"over\\ufffd\\ufffdl\"" },
+	{ "sur\xed\xa0\x80", "\"sur\\ufffd\\ufffd\\ufffd\"" },
+	{ "\xf0\x9f\x98\x80", "\"\xf0\x9f\x98\x80\"" },
 };
+
+static const struct {
+	const char *in;
+	const char *want;
+} text_cases[] = {
+	{ "plain 'quoted'", "plain 'quoted'" },
+	{ "0x05\npcifix: x.xml:7: error: forged", "0x05\\npcifix: x.xml:7: error: forged" },
+	{ "a\r\tb\x1b[31m\x7f", "a\\r\\tb\\x1b[31m\\x7f" },
+	{ "caf\xc3\xa9", "caf\xc3\xa9" },
+};
+
+/* Text diagnostics: one line, whatever a value holds. */
+START_TEST(test_text)
+{
+	struct pcifix_buf b;
+
+	pcifix_buf_init(&b);
+	pcifix_buf_text(&b, text_cases[_i].in);
+	ck_assert_str_eq(b.data, text_cases[_i].want);
+	pcifix_buf_free(&b);
+}
+END_TEST
+
+static const struct {
+	const char *in;
+	const char *want;
+} shell_cases[] = {
+	{ "dom.xml", "dom.xml" },
+	{ "vms/web-1.xml", "vms/web-1.xml" },
+	{ "my file.xml", "'my file.xml'" },
+	{ "it's.xml", "'it'\\''s.xml'" },
+	{ "$(rm -rf ~).xml", "'$(rm -rf ~).xml'" },
+	{ "", "''" },
+};
+
+START_TEST(test_shell_word)
+{
+	char *w = pcifix_shell_word(shell_cases[_i].in);
+
+	ck_assert_str_eq(w, shell_cases[_i].want);
+	free(w);
+}
+END_TEST
 
 START_TEST(test_json_string)
 {
@@ -365,6 +414,8 @@ util_suite(void)
 	tcase_add_test(tc, test_buf_binary);
 	tcase_add_test(tc, test_buf_puts_printf);
 	tcase_add_loop_test(tc, test_json_string, 0, N(json_cases));
+	tcase_add_loop_test(tc, test_text, 0, sizeof(text_cases) / sizeof(text_cases[0]));
+	tcase_add_loop_test(tc, test_shell_word, 0, sizeof(shell_cases) / sizeof(shell_cases[0]));
 	tcase_add_test(tc, test_json_null);
 	suite_add_tcase(s, tc);
 

@@ -39,6 +39,7 @@ if [ ! -x "$PCIFIX" ]; then
 	exit 1
 fi
 limit_s=${HOSTILE_TIMEOUT:-300}
+top=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/pcifix-hostile.XXXXXX") || exit 1
 if [ "${HOSTILE_KEEP:-0}" = 1 ]; then
@@ -387,6 +388,13 @@ gen_attlist() {
 	tail_dom
 }
 
+# A value that would print a diagnostic line of its own, were it printed raw.
+gen_forged_diagnostic() {
+	head_dom pc
+	pci_disk vda "slot='0x05&#10;pcifix: other.xml:7: error: forged [pci-duplicate]'"
+	tail_dom
+}
+
 # Larger than the default limit (10 MiB): refused before it is read.
 gen_over_limit() {
 	head_dom pc
@@ -509,6 +517,7 @@ ebcdic                | error xml-encoding                  |
 declared-latin1       | error xml-encoding                  |
 utf16le-bom           | error xml-encoding                  |
 attlist               | error xml-entity                    |
+forged-diagnostic     | error bad-number                    |
 over-limit            | io larger than 10485760 bytes       |
 scsi-disk-name-index  | error pci-capacity                  |       | 10
 ide-disk-name-index   | error pci-capacity                  |       | 10
@@ -650,6 +659,49 @@ while IFS='|' read -r name expect trace maxs args; do
 done <<EOF
 $cases
 EOF
+
+# JSON diagnostics of a file whose name is not UTF-8 must still parse, and
+# ci-lint.sh on GitHub Actions must not turn a value into a workflow command.
+if [ -z "${HOSTILE_CASES:-}" ] || case " $HOSTILE_CASES " in *" json-name "*) true ;; *) false ;; esac; then
+	bad=$work/$(printf 'name\377.xml')
+	gen_forged_diagnostic >"$bad"
+	"$PCIFIX" --format=json "$bad" 2>"$work/json-name.err" >/dev/null
+	if python3 -c 'import json, sys
+n = 0
+for line in open(sys.argv[1], encoding="utf-8"):
+    json.loads(line); n += 1
+sys.exit(0 if n else 1)' "$work/json-name.err" 2>/dev/null; then
+		passed=$((passed + 1)) verdict=PASS
+	else
+		failed=$((failed + 1)) verdict=FAIL
+		details+=("FAIL: json-name: pcifix --format=json on a file named name\\377.xml wrote no valid JSON lines")
+	fi
+	rm -f "$bad"
+	echo "$verdict: json-name"
+fi
+if [ -z "${HOSTILE_CASES:-}" ] || case " $HOSTILE_CASES " in *" ci-lint-github "*) true ;; *) false ;; esac; then
+	if command -v jq >/dev/null 2>&1 && command -v git >/dev/null 2>&1; then
+		r=$work/ci-repo
+		mkdir -p "$r" && git -C "$r" init -q
+		{ head_dom pc; pci_disk vda "slot='0x05&#10;::error file=src/main.c::owned'"; tail_dom; } >"$r/dom.xml"
+		git -C "$r" add dom.xml
+		(cd "$r" && PATH="$(dirname "$PCIFIX"):$PATH" PCIFIX="$PCIFIX" GITHUB_ACTIONS=true \
+			sh "$top/data/ci-lint.sh") >"$work/ci-lint.out" 2>&1
+		if grep -q '^::error file=dom.xml,' "$work/ci-lint.out" &&
+			! grep -q '^::error file=src/main.c' "$work/ci-lint.out" &&
+			[ "$(grep -c '^dom.xml:' "$work/ci-lint.out")" -eq 1 ]; then
+			passed=$((passed + 1)) verdict=PASS
+		else
+			failed=$((failed + 1)) verdict=FAIL
+			details+=("FAIL: ci-lint-github: a value became a workflow command or a line of its own:")
+			details+=("$(sed 's/^/    /' "$work/ci-lint.out")")
+		fi
+		echo "$verdict: ci-lint-github"
+	else
+		skipped=$((skipped + 1))
+		echo "SKIP: ci-lint-github (needs jq and git)"
+	fi
+fi
 
 # An endless stream on standard input: refused at the limit, in bounded memory and time.
 if [ -z "${HOSTILE_CASES:-}" ] || case " $HOSTILE_CASES " in *" stream "*) true ;; *) false ;; esac; then
