@@ -43,20 +43,29 @@ insert_controller(struct pcifix_plan *plan, struct pcifix_adev *a, bool companio
 	plan->nctrls++;
 }
 
-static bool
-index_used(const struct pcifix_plan *plan, const char *type, long long idx)
+/* used[i]: whether a controller of `type` has index i (0..n; higher ones cannot be the lowest free). */
+static void
+mark_used(const struct pcifix_plan *plan, const char *type, bool *used, size_t n)
 {
 	size_t i;
 
+	memset(used, 0, (n + 1) * sizeof(*used));
 	for (i = 0; i < plan->nctrls; i++)
-		if (pcifix_streq(plan->ctrls[i]->type, type) && plan->ctrls[i]->index == idx)
-			return true;
-	return false;
+		if (plan->ctrls[i]->index >= 0 && (size_t)plan->ctrls[i]->index <= n &&
+		    pcifix_streq(plan->ctrls[i]->type, type))
+			used[plan->ctrls[i]->index] = true;
 }
 
+/*
+ * A controller without index gets the lowest its type does not use, in list
+ * order (a USB2 companion the index of the set just before it).  The used
+ * indexes are marked once per run of one type, not searched per number.
+ */
 static void
 fill_indexes(struct pcifix_plan *plan)
 {
+	bool *used = pcifix_xcalloc(plan->nctrls + 1, sizeof(*used));
+	const char *marked = NULL;   /* the type `used` is for */
 	size_t i, j;
 
 	for (i = 0; i < plan->nctrls; i++) {
@@ -81,18 +90,21 @@ fill_indexes(struct pcifix_plan *plan)
 					a->index = p->index;
 				break;
 			}
-			if (a->index != -1)
+			if (a->index != -1) {
+				marked = NULL;
 				continue;
+			}
 		}
-		{
-			long long idx = 0;
-
-			/* a->index is still -1, so it does not count itself. */
-			while (index_used(plan, a->type, idx))
-				idx++;
-			a->index = idx;
+		if (marked == NULL || !pcifix_streq(marked, a->type)) {
+			mark_used(plan, a->type, used, plan->nctrls);
+			marked = a->type;
 		}
+		a->index = 0;
+		while (used[a->index])
+			a->index++;
+		used[a->index] = true;
 	}
+	free(used);
 }
 
 static void

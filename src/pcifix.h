@@ -188,7 +188,9 @@ struct pcifix_node {
 	struct pcifix_node *next;
 	unsigned line;          /* line of the '<' that opens the element */
 	size_t start;           /* offset of '<' */
-	size_t line_start;      /* offset where the line of `start` begins */
+	size_t line_start;      /* offset where the line of `start` begins (the scanner
+				   notes it as it counts lines: walking back from each
+				   element would cost the square of a long line) */
 	size_t stag_end;        /* offset just past the start tag's '>' */
 	size_t etag_start;      /* offset of "</" (== stag_end... == end when empty) */
 	size_t end;             /* offset just past the element */

@@ -230,6 +230,7 @@ struct scan {
 	size_t len;
 	size_t pos;
 	unsigned line;
+	size_t line_start;       /* where the line of `pos` begins */
 	struct pcifix_doc *doc;
 	struct pcifix_diags *diags;
 	const struct sax_state *sax;
@@ -260,10 +261,11 @@ advance(struct scan *s, size_t to)
 	for (; s->pos < to; s->pos++) {
 		char c = s->b[s->pos];
 
-		if (c == '\n')
+		if (c == '\n' ||
+		    (c == '\r' && (s->pos + 1 >= s->len || s->b[s->pos + 1] != '\n'))) {
 			s->line++;
-		else if (c == '\r' && (s->pos + 1 >= s->len || s->b[s->pos + 1] != '\n'))
-			s->line++;
+			s->line_start = s->pos + 1;
+		}
 	}
 }
 
@@ -459,6 +461,7 @@ scan_start_tag(struct scan *s)
 	doc->nnodes++;
 	n->start = s->pos;
 	n->line = s->line;
+	n->line_start = s->line_start;
 	for (q = p; q < s->len && is_name_char(s->b[q]); q++)
 		;
 	n->name = pcifix_arena_strndup(&doc->arena, s->b + p, q - p);
@@ -651,26 +654,6 @@ scan_document(struct scan *s)
 }
 
 /* ---- the document --------------------------------------------------- */
-
-/*
- * Where each element's line begins, in one pass over the bytes (elements
- * are in document order): walking back from each element instead costs
- * the square of the line's length on a one-line file.
- */
-static void
-set_line_starts(struct pcifix_doc *doc)
-{
-	size_t i, pos = 0, ls = 0;
-
-	for (i = 0; i < doc->nnodes; i++) {
-		struct pcifix_node *n = &doc->nodes[i];
-
-		for (; pos < n->start; pos++)
-			if (doc->bytes[pos] == '\n' || doc->bytes[pos] == '\r')
-				ls = pos + 1;
-		n->line_start = ls;
-	}
-}
 
 /* Indentation longer than this is not copied into new lines (it would multiply the output). */
 #define MAX_INDENT 256
@@ -915,7 +898,6 @@ pcifix_xml_load(char *bytes, size_t len, const char *file, struct pcifix_diags *
 	if (i != 0)
 		goto fail;
 	doc->root = &doc->nodes[0];
-	set_line_starts(doc);
 	detect_style(doc);
 	return doc;
 fail:
