@@ -31,10 +31,17 @@ unfit_address(const struct pcifix_device *d)
 
 	if (t == PCIFIX_ADDR_ABSENT)
 		return NULL;
+	static const char *const non_pci_buses[] = { "ide", "fdc", "sata", "scsi", "usb", "sd" };
+	size_t i;
+
 	switch (d->kind) {
 	case PCIFIX_KIND_DISK:
-		if (t != PCIFIX_ADDR_PCI || d->bus == NULL || strcmp(d->bus, "virtio") == 0 ||
-		    strcmp(d->bus, "xen") == 0 || strcmp(d->bus, "uml") == 0)
+		for (i = 0; t == PCIFIX_ADDR_PCI && d->bus && i < sizeof(non_pci_buses) /
+			    sizeof(non_pci_buses[0]); i++)
+			if (strcmp(d->bus, non_pci_buses[i]) == 0)
+				break;
+		if (t != PCIFIX_ADDR_PCI || d->bus == NULL ||
+		    i == sizeof(non_pci_buses) / sizeof(non_pci_buses[0]))
 			return NULL;
 		if (strcmp(d->bus, "usb") == 0)
 			return pcifix_xstrdup("libvirt rejects a PCI address on a USB disk "
@@ -74,7 +81,9 @@ check_address_types(const struct pcifix_plan *plan, const struct pcifix_opts *op
 		if (d == NULL || d->addr.node == NULL)
 			continue;
 		pci_hostdev = d->kind == PCIFIX_KIND_HOSTDEV && pcifix_streq(d->type, "pci");
-		if ((msg = unfit_address(d)) != NULL) {
+		/* (Cloud Hypervisor has its own rules: ch-address.) */
+		if ((plan->machine == NULL || plan->machine->virt != PCIFIX_VIRT_CH) &&
+		    (msg = unfit_address(d)) != NULL) {
 			at(diags, plan, "address-type", a, msg);
 			continue;
 		}

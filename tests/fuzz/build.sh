@@ -1,8 +1,9 @@
 #!/bin/sh
-# build.sh - build the libFuzzer target tests/fuzz/fuzz_pcifix with ASan and UBSan from src/*.c.
+# build.sh - build the libFuzzer targets tests/fuzz/fuzz_pcifix and fuzz_diff with ASan and UBSan from src/*.c.
 #
 # Usage: tests/fuzz/build.sh [OUTDIR]     (default: tests/fuzz/out)
-# Prints the path of the fuzzer.  Exit status 77 when clang or libFuzzer is
+# Prints the path of fuzz_pcifix; fuzz_diff (the differential target, see
+# fuzz_diff.c) is beside it.  Exit status 77 when clang or libFuzzer is
 # missing (apt-get install -y clang libclang-rt-14-dev), 1 when the build fails.
 #
 # The sources are compiled directly (every src/*.c but main's src/pcifix.c),
@@ -82,9 +83,22 @@ case $san in
 *address*) opt=-O1 ;;
 *) opt=-O2 ;;
 esac
-"$cc" -g $opt -fno-omit-frame-pointer -fsanitize="$san" \
-	-fno-sanitize-recover=all -Wall -Wno-unused-parameter \
-	${FUZZ_CFLAGS:-} -I"$out" -I"$out/src" $(xml2-config --cflags) \
-	"$here/fuzz_pcifix.c" $srcs $(xml2-config --libs) -o "$out/fuzz_pcifix.new"
-mv "$out/fuzz_pcifix.new" "$out/fuzz_pcifix"
+# The sources once, then each target (fuzz_pcifix, and the differential fuzz_diff).
+rm -rf "$out/obj"
+mkdir -p "$out/obj"   # (a source that does not compile leaves no object: the link fails)
+for f in $srcs; do
+	o=$out/obj/$(basename "$f" .c).o
+	"$cc" -c -g $opt -fno-omit-frame-pointer -fsanitize="$san" \
+		-fno-sanitize-recover=all -Wall -Wno-unused-parameter \
+		${FUZZ_CFLAGS:-} -I"$out" -I"$out/src" $(xml2-config --cflags) "$f" -o "$o" &
+done
+wait
+objs=$(ls "$out"/obj/*.o)
+for t in fuzz_pcifix fuzz_diff; do
+	"$cc" -g $opt -fno-omit-frame-pointer -fsanitize="$san" \
+		-fno-sanitize-recover=all -Wall -Wno-unused-parameter \
+		${FUZZ_CFLAGS:-} -I"$out" -I"$out/src" $(xml2-config --cflags) \
+		"$here/$t.c" $objs $(xml2-config --libs) -o "$out/$t.new"
+	mv "$out/$t.new" "$out/$t"
+done
 echo "$out/fuzz_pcifix"

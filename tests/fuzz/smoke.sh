@@ -1,5 +1,5 @@
 #!/bin/sh
-# smoke.sh - build the fuzzer, fuzz for about 80 seconds, then replay every regression case in tests/fuzz/crashers.
+# smoke.sh - build the fuzzers, fuzz for about 80 + 40 seconds, then replay every regression case in tests/fuzz/crashers through both.
 #
 # For .ci/run (and `make check` if listed in TESTS): at most about two minutes.
 # Exit status: 0 no crash, 1 a crash, a leak or a failing regression case,
@@ -12,7 +12,11 @@
 # fuzzing and the replay check idempotence (PCIFIX_FUZZ_IDEMPOTENT=1): the
 # idempotent-* cases once printed XML that pcifix itself then rejected.
 #
-# Environment: FUZZ_SMOKE_SECONDS (default 80); TMPDIR.
+# Then the differential target (fuzz_diff.c: pcifix's reading and writing
+# against libxml2's tree) fuzzes the corpus the first run grew for
+# FUZZ_SMOKE_DIFF_SECONDS (default 40).
+#
+# Environment: FUZZ_SMOKE_SECONDS (default 80), FUZZ_SMOKE_DIFF_SECONDS; TMPDIR.
 
 set -u
 
@@ -59,18 +63,43 @@ else
 	echo "fuzz smoke: $secs s, ${runs:-?} executions, cov ${cov:-?}, no crash"
 fi
 
+# The differential target (fuzz_diff.c), on the corpus the first one grew.
+diff_fuzzer=$(dirname "$fuzzer")/fuzz_diff
+dsecs=${FUZZ_SMOKE_DIFF_SECONDS:-40}
+"$diff_fuzzer" -dict="$here/xml.dict" -max_len=65536 -max_total_time="$dsecs" -timeout=25 \
+	-rss_limit_mb=2560 -print_final_stats=1 -artifact_prefix="$work/artifacts/diff-" \
+	"$work/corpus" >"$work/dlog" 2>&1
+st=$?
+runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/dlog" | tail -n 1)
+if [ "$st" -ne 0 ]; then
+	echo "fuzz smoke: FAIL: the differential target ended with status $st after ${runs:-?} executions:"
+	grep -E -A 40 '^==[0-9]+== ?ERROR|runtime error|^fuzz_diff:' "$work/dlog" | head -n 60 |
+		sed 's/^/  /'
+	for f in "$work"/artifacts/diff-*; do
+		[ -f "$f" ] || continue
+		echo "  input (base64), save it as tests/fuzz/crashers/NAME:"
+		base64 "$f" | head -n 20 | sed 's/^/    /'
+	done
+	failed=1
+else
+	echo "fuzz smoke: differential target $dsecs s, ${runs:-?} executions, no difference"
+fi
+
+# Every regression input through both targets.
 n=0
 bad=0
 for f in "$here"/crashers/*; do
 	[ -f "$f" ] || continue
 	n=$((n + 1))
-	if ! "$fuzzer" -runs=1 -timeout=20 "$f" >"$work/replay.log" 2>&1; then
-		echo "fuzz smoke: FAIL: regression case crashers/$(basename "$f"):"
-		grep -E -A 30 '^==[0-9]+== ?ERROR|runtime error|^fuzz_pcifix:' "$work/replay.log" |
-			head -n 40 | sed 's/^/  /'
-		bad=$((bad + 1))
-	fi
+	for t in "$fuzzer" "$diff_fuzzer"; do
+		if ! "$t" -runs=1 -timeout=20 "$f" >"$work/replay.log" 2>&1; then
+			echo "fuzz smoke: FAIL: regression case crashers/$(basename "$f") ($(basename "$t")):"
+			grep -E -A 30 '^==[0-9]+== ?ERROR|runtime error|^fuzz_pcifix:|^fuzz_diff:' \
+				"$work/replay.log" | head -n 40 | sed 's/^/  /'
+			bad=$((bad + 1))
+		fi
+	done
 done
-echo "fuzz smoke: $n regression cases replayed, $bad failed"
+echo "fuzz smoke: $n regression cases replayed through both targets, $bad failed"
 [ "$bad" -eq 0 ] || failed=1
 exit "$failed"
