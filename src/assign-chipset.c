@@ -78,7 +78,7 @@ reserve_fixed(struct pcifix_actx *c, struct pcifix_addrset *s, struct pcifix_ade
 		    o->addr.slot != slot || o->addr.function != fn)
 			continue;
 		owner = owner_of(c, a, slot, fn);
-		pcifix_actx_report(c, o, "pci-duplicate", pcifix_xasprintf(
+		pcifix_actx_report(c, o, PCIFIX_R_PCI_DUPLICATE, pcifix_xasprintf(
 			"PCI address %s belongs to %s", pcifix_pci_addr_fmt(&o->addr, buf, sizeof(buf)),
 			owner));
 		free(owner);
@@ -86,11 +86,11 @@ reserve_fixed(struct pcifix_actx *c, struct pcifix_addrset *s, struct pcifix_ade
 		return -1;
 	}
 	if (a) {
-		pcifix_actx_report(c, a, "pci-duplicate", err);
+		pcifix_actx_report(c, a, PCIFIX_R_PCI_DUPLICATE, err);
 		return -1;
 	}
 	free(err);
-	pcifix_diag_add(c->diags, "pci-duplicate", c->file, 0,
+	pcifix_diag_add(c->diags, PCIFIX_R_PCI_DUPLICATE, c->file, 0,
 			"attempted double use of PCI address 0000:00:%02x.%x", slot, fn);
 	return -1;
 }
@@ -107,7 +107,7 @@ pin_controller(struct pcifix_actx *c, struct pcifix_addrset *s, const struct pci
 	case PCIFIX_PIN_REQUIRED:
 	case PCIFIX_PIN_REQUIRED_SET:
 		if (a->state == PCIFIX_A_PCI && !at_pin(p, a)) {
-			pcifix_actx_report(c, a, "pci-address", pcifix_xstrdup(p->must));
+			pcifix_actx_report(c, a, PCIFIX_R_PCI_ADDRESS, pcifix_xstrdup(p->must));
 			return -1;
 		}
 		if (p->how == PCIFIX_PIN_REQUIRED)
@@ -230,7 +230,7 @@ pcifix_place_usb2(struct pcifix_actx *c, struct pcifix_addrset *s, struct pcifix
 		addr = p->addr;
 		addr.function = fn;
 		if (pcifix_addrset_reserve(s, &addr, a->flags, true, &err)) {
-			pcifix_actx_report(c, a, "pci-duplicate", err);
+			pcifix_actx_report(c, a, PCIFIX_R_PCI_DUPLICATE, err);
 			return -1;
 		}
 		if (!s->dry_run) {

@@ -172,7 +172,7 @@ add_up_to(struct pcifix_actx *c, const char *type, long max, const struct pcifix
 	if (max >= MAX_IMPLIED_CONTROLLERS) {
 		char *desc = pcifix_device_describe(worst);
 
-		pcifix_diag_add(c->diags, "pci-capacity", c->file, worst->line,
+		pcifix_diag_add(c->diags, PCIFIX_R_PCI_CAPACITY, c->file, worst->line,
 				"%s: it needs %s controller index %ld, so libvirt would add %ld %s "
 				"controllers, more than can ever get a PCI slot", desc, type, max,
 				max + 1, type);

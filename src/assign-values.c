@@ -47,7 +47,7 @@ pcifix_assign_zpci(struct pcifix_actx *c)
 					while (next_uid <= 0xffff && uids[next_uid])
 						next_uid++;
 					if (next_uid > 0xffff) {
-						pcifix_actx_report(c, a, "pci-capacity",
+						pcifix_actx_report(c, a, PCIFIX_R_PCI_CAPACITY,
 						       pcifix_xstrdup("no free zPCI uid left"));
 						rc = -1;
 						goto out;
@@ -105,7 +105,7 @@ phb_values(struct pcifix_actx *c, struct pcifix_adev *a)
 			break;
 	}
 	if (t > 30) {
-		pcifix_actx_report(c, a, "pci-controller", pcifix_xasprintf(
+		pcifix_actx_report(c, a, PCIFIX_R_PCI_CONTROLLER, pcifix_xasprintf(
 			"no usable target index found for PHB %lld", a->index));
 		return -1;
 	}
@@ -165,7 +165,7 @@ pcifix_fill_controller_values(struct pcifix_actx *c)
 					    c->plan->ctrls[j]->bus_nr < low)
 						low = c->plan->ctrls[j]->bus_nr;
 				if (low <= 2) {
-					pcifix_actx_report(c, a, "pci-controller", pcifix_xasprintf(
+					pcifix_actx_report(c, a, PCIFIX_R_PCI_CONTROLLER, pcifix_xasprintf(
 						"no free busNr lower than the current lowest busNr "
 						"is available to auto-assign to bus %lld; set it by "
 						"hand", a->index));
@@ -180,7 +180,7 @@ pcifix_fill_controller_values(struct pcifix_actx *c)
 		}
 		if (strcmp(m->model, "pci-bridge") == 0 && a->state == PCIFIX_A_PCI &&
 		    a->addr.bus >= a->index) {
-			pcifix_actx_report(c, a, "pci-controller", pcifix_xasprintf(
+			pcifix_actx_report(c, a, PCIFIX_R_PCI_CONTROLLER, pcifix_xasprintf(
 				"PCI controller at index %lld (0x%02llx) has bus='0x%02x', but "
 				"index must be larger than bus", a->index, a->index, a->addr.bus));
 			return -1;

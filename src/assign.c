@@ -48,7 +48,7 @@ set_create(struct pcifix_actx *c, struct pcifix_addrset *s, bool dry)
 			continue;
 		m = pcifix_pci_model_find(a->model);
 		if (m == NULL) {
-			pcifix_actx_report(c, a, "pci-controller",
+			pcifix_actx_report(c, a, PCIFIX_R_PCI_CONTROLLER,
 			       pcifix_xasprintf("PCI controller index %lld has %s model%s%s; "
 						"libvirt rejects it",
 						a->index, a->model ? "an unknown" : "no",
@@ -82,7 +82,7 @@ warn_grown(struct pcifix_actx *c, const struct pcifix_addrset *s, size_t had, un
 		if (j - i > 1)
 			pcifix_buf_printf(&b, "-%zu", j - 1);
 	}
-	pcifix_diag_add(c->diags, "bus-missing", c->file, line,
+	pcifix_diag_add(c->diags, PCIFIX_R_BUS_MISSING, c->file, line,
 			"bus %u has no controller (the highest index is %zu); like libvirt, "
 			"pcifix adds %s", bus, had - 1, b.data);
 	pcifix_buf_free(&b);
@@ -112,7 +112,7 @@ collect(struct pcifix_actx *c, struct pcifix_addrset *s)
 						     PCIFIX_CF_PCI_DEVICE, true, &err);
 			if (why) {
 				pcifix_actx_report(c, a, why == PCIFIX_AFAIL_DUPLICATE ?
-						   "pci-duplicate" : "pci-address", err);
+						   PCIFIX_R_PCI_DUPLICATE : PCIFIX_R_PCI_ADDRESS, err);
 				rc = -1;
 				continue;
 			}
@@ -194,7 +194,7 @@ dry_run(struct pcifix_actx *c)
 
 		if (pcifix_addrset_reserve_next(&s, PCIFIX_CF_PCI_DEVICE | PCIFIX_CF_AUTOASSIGN, -1,
 						&a, &err)) {
-			pcifix_diag_add(c->diags, "pci-capacity", c->file, 0, "%s", err);
+			pcifix_diag_add(c->diags, PCIFIX_R_PCI_CAPACITY, c->file, 0, "%s", err);
 			free(err);
 			goto out;
 		}
@@ -208,7 +208,7 @@ dry_run(struct pcifix_actx *c)
 
 		if (pcifix_addrset_reserve_next(&s, PCIFIX_CF_PCIE_DEVICE | PCIFIX_CF_AUTOASSIGN, -1,
 						&a, &err)) {
-			pcifix_diag_add(c->diags, "pci-capacity", c->file, 0, "%s", err);
+			pcifix_diag_add(c->diags, PCIFIX_R_PCI_CAPACITY, c->file, 0, "%s", err);
 			free(err);
 			goto out;
 		}
@@ -243,7 +243,7 @@ dry_run(struct pcifix_actx *c)
 			if (pcifix_adev_is_pci_ctrl(c->plan->ctrls[i]) && c->plan->ctrls[i]->index == c->max_idx)
 				last = c->plan->ctrls[i];
 		if (n && last && last->dev)
-			pcifix_diag_add(c->diags, "bus-missing", c->file, last->dev->line,
+			pcifix_diag_add(c->diags, PCIFIX_R_BUS_MISSING, c->file, last->dev->line,
 					"PCI controller index%s %s %s missing (the file goes up "
 					"to %d); like libvirt, pcifix adds %s controller%s there",
 					n == 1 ? "" : "es", gaps.data, n == 1 ? "is" : "are",
@@ -274,7 +274,7 @@ dry_run(struct pcifix_actx *c)
 			if (pcifix_addrset_reserve_next(&s, PCIFIX_CF_PCI_DEVICE |
 							PCIFIX_CF_AUTOASSIGN, -1, &addr, &err) ||
 			    pcifix_addrset_reserve_next(&s, a->flags, -1, &addr, &err)) {
-				pcifix_actx_report(c, a, "pci-capacity", err);
+				pcifix_actx_report(c, a, PCIFIX_R_PCI_CAPACITY, err);
 				goto out;
 			}
 		}

@@ -68,7 +68,7 @@ group_of(const struct pcifix_device *d)
 }
 
 static void
-report(struct pcifix_diags *diags, const char *file, const char *rule,
+report(struct pcifix_diags *diags, const char *file, enum pcifix_rule_id rule,
        const struct pcifix_device *d, char *msg)
 {
 	pcifix_diag_device(diags, rule, file, d, true, NULL, msg);
@@ -160,7 +160,7 @@ pcifix_assign_ch(const struct pcifix_domain *dom, const struct pcifix_opts *opts
 		a->index = d->index;
 		a->state = PCIFIX_A_OTHER;
 		if (d->kind == PCIFIX_KIND_CONTROLLER && pcifix_streq(d->type, "pci")) {
-			report(diags, file, "ch-controller", d, pcifix_xstrdup(
+			report(diags, file, PCIFIX_R_CH_CONTROLLER, d, pcifix_xstrdup(
 				"Cloud Hypervisor has no PCI controllers: every device sits on bus 0 "
 				"of a PCI segment (remove this element)"));
 			rc = -1;
@@ -189,13 +189,13 @@ pcifix_assign_ch(const struct pcifix_domain *dom, const struct pcifix_opts *opts
 		a->multi = d->addr.multifunction;
 		a->from_file = true;
 		if (d->addr.multifunction != PCIFIX_TRI_ABSENT) {
-			report(diags, file, "ch-address", d, pcifix_xstrdup(
+			report(diags, file, PCIFIX_R_CH_ADDRESS, d, pcifix_xstrdup(
 				"Cloud Hypervisor has no multifunction devices: remove the "
 				"multifunction attribute"));
 			rc = -1;
 		}
 		if (pcifix_addrset_reserve(&s, &a->addr, flags, true, &err)) {
-			report(diags, file, "ch-address", d, err);
+			report(diags, file, PCIFIX_R_CH_ADDRESS, d, err);
 			rc = -1;
 		}
 	}
@@ -215,7 +215,7 @@ pcifix_assign_ch(const struct pcifix_domain *dom, const struct pcifix_opts *opts
 		s.nbuses = 1;   /* segment 0 only */
 		if (pcifix_addrset_reserve_next(&s, flags, -1, &a, &err)) {
 			s.nbuses = keep;
-			report(diags, file, "ch-capacity", NULL, pcifix_xasprintf(
+			report(diags, file, PCIFIX_R_CH_CAPACITY, NULL, pcifix_xasprintf(
 				"no slot of segment 0 is left for Cloud Hypervisor's default "
 				"virtio-console (%s)", err));
 			free(err);
@@ -239,12 +239,12 @@ pcifix_assign_ch(const struct pcifix_domain *dom, const struct pcifix_opts *opts
 			if (a->want_segment >= 0) {
 				if (place_on_segment(&s, (unsigned)a->want_segment, &addr, &err) < 0) {
 					report(diags, file, (size_t)a->want_segment >= s.nbuses ?
-					       "ch-address" : "ch-capacity", a->dev, err);
+					       PCIFIX_R_CH_ADDRESS : PCIFIX_R_CH_CAPACITY, a->dev, err);
 					rc = -1;
 					goto out;
 				}
 			} else if (pcifix_addrset_reserve_next(&s, flags, -1, &addr, &err)) {
-				report(diags, file, "ch-capacity", a->dev, err);
+				report(diags, file, PCIFIX_R_CH_CAPACITY, a->dev, err);
 				rc = -1;
 				goto out;
 			}
@@ -261,7 +261,7 @@ pcifix_assign_ch(const struct pcifix_domain *dom, const struct pcifix_opts *opts
 			struct pcifix_adev *a = plan->devs[i];
 
 			if (a->dev == b && a->state == PCIFIX_A_PCI && a->addr.domain != 0)
-				report(diags, file, "ch-boot-segment", b, pcifix_xasprintf(
+				report(diags, file, PCIFIX_R_CH_BOOT_SEGMENT, b, pcifix_xasprintf(
 					"the boot disk is on PCI segment %u, but the aarch64 Cloud "
 					"Hypervisor firmware enumerates segment 0 only", a->addr.domain));
 		}

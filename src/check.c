@@ -15,7 +15,7 @@
 
 /* A diagnostic about device `a`; takes `msg`.  NULL when the rule is off. */
 static struct pcifix_diag *
-at(struct pcifix_diags *diags, const struct pcifix_plan *plan, const char *rule,
+at(struct pcifix_diags *diags, const struct pcifix_plan *plan, enum pcifix_rule_id rule,
    const struct pcifix_adev *a, char *msg)
 {
 	return pcifix_diag_device(diags, rule, plan->dom->doc->file, a->dev, true,
@@ -84,18 +84,18 @@ check_address_types(const struct pcifix_plan *plan, const struct pcifix_opts *op
 		/* (Cloud Hypervisor has its own rules: ch-address.) */
 		if ((plan->machine == NULL || plan->machine->virt != PCIFIX_VIRT_CH) &&
 		    (msg = unfit_address(d)) != NULL) {
-			at(diags, plan, "address-type", a, msg);
+			at(diags, plan, PCIFIX_R_ADDRESS_TYPE, a, msg);
 			continue;
 		}
 		switch (d->addr.type) {
 		case PCIFIX_ADDR_NONE:
 			if (pci_hostdev && opts->fix_none) {
 				pcifix_edit_set_attr(edits, d->addr.node, "type", "unassigned");
-				at(diags, plan, "address-none-fixed", a, pcifix_xstrdup(
+				at(diags, plan, PCIFIX_R_ADDRESS_NONE_FIXED, a, pcifix_xstrdup(
 				   "<address type='none'/> rewritten as type='unassigned'"));
 				break;
 			}
-			g = at(diags, plan, "address-none", a, pcifix_xstrdup(
+			g = at(diags, plan, PCIFIX_R_ADDRESS_NONE, a, pcifix_xstrdup(
 			       "address type 'none' is not valid: libvirt rejects it (\"unknown "
 			       "address type 'none'\"); it was the first spelling of what libvirt "
 			       "6.0 adopted as type='unassigned'"));
@@ -108,7 +108,7 @@ check_address_types(const struct pcifix_plan *plan, const struct pcifix_opts *op
 			break;
 		case PCIFIX_ADDR_UNASSIGNED:
 			if (!pci_hostdev) {
-				g = at(diags, plan, "unassigned-misuse", a, pcifix_xstrdup(
+				g = at(diags, plan, PCIFIX_R_UNASSIGNED_MISUSE, a, pcifix_xstrdup(
 				       "<address type='unassigned'/> is only for PCI hostdevs "
 				       "(libvirt 6.0 and later); libvirt rejects it here"));
 				if (g)
@@ -118,11 +118,11 @@ check_address_types(const struct pcifix_plan *plan, const struct pcifix_opts *op
 			break;
 		case PCIFIX_ADDR_OTHER:
 			if (d->addr.type_name == NULL)
-				at(diags, plan, "address-type", a, pcifix_xstrdup(
+				at(diags, plan, PCIFIX_R_ADDRESS_TYPE, a, pcifix_xstrdup(
 				   "<address> has no type; libvirt rejects it (\"No type specified "
 				   "for device address\")"));
 			else
-				at(diags, plan, "address-type", a, pcifix_xasprintf(
+				at(diags, plan, PCIFIX_R_ADDRESS_TYPE, a, pcifix_xasprintf(
 				   "unknown address type '%s'; libvirt rejects it",
 				   d->addr.type_name));
 			break;
@@ -133,7 +133,7 @@ check_address_types(const struct pcifix_plan *plan, const struct pcifix_opts *op
 			break;
 		default:
 			if (d->kind == PCIFIX_KIND_DISK && pcifix_streq(d->bus, "virtio"))
-				at(diags, plan, "address-type", a, pcifix_xasprintf(
+				at(diags, plan, PCIFIX_R_ADDRESS_TYPE, a, pcifix_xasprintf(
 				   "virtio disk cannot have an address of type '%s'",
 				   d->addr.type_name));
 			break;
@@ -162,7 +162,7 @@ check_slots(const struct pcifix_plan *plan, struct pcifix_adev **v, size_t n,
 			;
 		for (k = i; k < j; k++)
 			if (v[k]->addr.function != 0 && v[k]->multi == PCIFIX_TRI_ON)
-				at(diags, plan, "multifunction-extra", v[k], pcifix_xstrdup(
+				at(diags, plan, PCIFIX_R_MULTIFUNCTION_EXTRA, v[k], pcifix_xstrdup(
 				   "multifunction='on' belongs on function 0 only; QEMU ignores it "
 				   "here"));
 		if (f0 == NULL && !chipset_f0) {
@@ -171,10 +171,10 @@ check_slots(const struct pcifix_plan *plan, struct pcifix_adev **v, size_t n,
 
 			snprintf(buf, sizeof(buf), "%02x:%02x", v[i]->addr.bus, v[i]->addr.slot);
 			g = each ?
-			    at(diags, plan, "function-zero-pseries", v[i], pcifix_xasprintf(
+			    at(diags, plan, PCIFIX_R_FUNCTION_ZERO_PSERIES, v[i], pcifix_xasprintf(
 			       "slot %s has functions but nothing at function 0; a pseries guest "
 			       "sees each function, but some guest drivers expect function 0", buf)) :
-			    at(diags, plan, "function-zero", v[i], pcifix_xasprintf(
+			    at(diags, plan, PCIFIX_R_FUNCTION_ZERO, v[i], pcifix_xasprintf(
 			       "slot %s has functions but nothing at function 0: the guest scans "
 			       "function 0 first and will not see this device", buf));
 			if (g)
@@ -183,7 +183,7 @@ check_slots(const struct pcifix_plan *plan, struct pcifix_adev **v, size_t n,
 			continue;
 		}
 		if (f0 && j - i > 1 && f0->multi == PCIFIX_TRI_OFF) {
-			struct pcifix_diag *g = at(diags, plan, "multifunction-off", f0,
+			struct pcifix_diag *g = at(diags, plan, PCIFIX_R_MULTIFUNCTION_OFF, f0,
 						   pcifix_xstrdup(
 						   "multifunction='off' on function 0 while other "
 						   "functions of the slot are used: QEMU refuses to "
@@ -248,7 +248,7 @@ check_partial_hostdevs(const struct pcifix_plan *plan, struct pcifix_adev **slot
 			if (f0 != NULL)
 				continue;
 			pcifix_pci_addr_fmt(&h[k]->dev->host_addr, host, sizeof(host));
-			at(diags, plan, "partial-hostdev", h[k], pcifix_xasprintf(
+			at(diags, plan, PCIFIX_R_PARTIAL_HOSTDEV, h[k], pcifix_xasprintf(
 			   "host card %.10s has unassigned functions, and this one (%s) sits in "
 			   "guest slot %02x:%02x without function 0: an x86 guest will not see it",
 			   host, host, h[k]->addr.bus, h[k]->addr.slot));
@@ -293,7 +293,7 @@ check_hotplug(const struct pcifix_plan *plan, struct pcifix_adev **v, size_t n,
 	}
 	if (empty)
 		return;
-	g = pcifix_diag_add(diags, "hotplug-capacity", plan->dom->doc->file, 0,
+	g = pcifix_diag_add(diags, PCIFIX_R_HOTPLUG_CAPACITY, plan->dom->doc->file, 0,
 			    "no empty hotpluggable root port is left (%zu in use): "
 			    "virsh attach-device of a PCIe device will fail", ports);
 	if (g)

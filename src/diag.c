@@ -11,99 +11,99 @@
  * Every diagnostic pcifix can emit, with its stable id.  Keep this table,
  * the man page's DIAGNOSTICS section and the tests in step.
  */
-static const struct pcifix_rule rule_table[] = {
-	{ .id = "hard-link", .severity = PCIFIX_SEVERITY_WARNING, .class = PCIFIX_CLASS_IO,
+static const struct pcifix_rule rule_table[PCIFIX_R__COUNT] = {
+	[PCIFIX_R_HARD_LINK] = { .id = "hard-link", .severity = PCIFIX_SEVERITY_WARNING, .class = PCIFIX_CLASS_IO,
 	  .summary = "-i: the file has other names (hard links), which keep the old bytes" },
-	{ .id = "io-error", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_IO,
+	[PCIFIX_R_IO_ERROR] = { .id = "io-error", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_IO,
 	  .summary = "a file cannot be read or written" },
-	{ .id = "internal-error", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_IO,
+	[PCIFIX_R_INTERNAL_ERROR] = { .id = "internal-error", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_IO,
 	  .summary = "pcifix failed in a way that is a bug in pcifix" },
-	{ .id = "empty-file", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_INPUT,
+	[PCIFIX_R_EMPTY_FILE] = { .id = "empty-file", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_INPUT,
 	  .summary = "the file is empty" },
-	{ .id = "xml-syntax", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_INPUT,
+	[PCIFIX_R_XML_SYNTAX] = { .id = "xml-syntax", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_INPUT,
 	  .summary = "the file is not well-formed XML" },
-	{ .id = "xml-encoding", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_INPUT,
+	[PCIFIX_R_XML_ENCODING] = { .id = "xml-encoding", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_INPUT,
 	  .summary = "the file is not UTF-8 (or US-ASCII): UTF-16, or another declared encoding" },
-	{ .id = "xml-entity", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_INPUT,
+	[PCIFIX_R_XML_ENTITY] = { .id = "xml-entity", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_INPUT,
 	  .summary = "the file declares or uses its own entities, or declares an attribute "
 		     "type other than CDATA, which pcifix refuses" },
-	{ .id = "not-domain", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_INPUT,
+	[PCIFIX_R_NOT_DOMAIN] = { .id = "not-domain", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_INPUT,
 	  .summary = "the root element is not <domain>" },
-	{ .id = "bad-number", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_INPUT,
+	[PCIFIX_R_BAD_NUMBER] = { .id = "bad-number", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_INPUT,
 	  .summary = "an address or controller attribute is not a number libvirt accepts" },
-	{ .id = "bad-value", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_INPUT,
+	[PCIFIX_R_BAD_VALUE] = { .id = "bad-value", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_INPUT,
 	  .summary = "an attribute has a value libvirt does not accept (multifunction, hotplug)" },
-	{ .id = "address-range", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_INPUT,
+	[PCIFIX_R_ADDRESS_RANGE] = { .id = "address-range", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_INPUT,
 	  .summary = "a PCI bus, slot or function is beyond what a PCI address can hold" },
-	{ .id = "would-change", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_PROBLEM,
+	[PCIFIX_R_WOULD_CHANGE] = { .id = "would-change", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_PROBLEM,
 	  .summary = "--check: pcifix would add addresses, controllers or devices to the file" },
-	{ .id = "pci-address", .severity = PCIFIX_SEVERITY_ERROR, .required = true, .class = PCIFIX_CLASS_PROBLEM,
+	[PCIFIX_R_PCI_ADDRESS] = { .id = "pci-address", .severity = PCIFIX_SEVERITY_ERROR, .required = true, .class = PCIFIX_CLASS_PROBLEM,
 	  .summary = "a PCI address libvirt rejects: wrong domain, missing bus, slot or "
 		     "function out of the controller's range, a device the bus cannot take" },
-	{ .id = "pci-duplicate", .severity = PCIFIX_SEVERITY_ERROR, .required = true, .class = PCIFIX_CLASS_PROBLEM,
+	[PCIFIX_R_PCI_DUPLICATE] = { .id = "pci-duplicate", .severity = PCIFIX_SEVERITY_ERROR, .required = true, .class = PCIFIX_CLASS_PROBLEM,
 	  .summary = "two devices on one PCI address, or on a function the chipset owns" },
-	{ .id = "pci-controller", .severity = PCIFIX_SEVERITY_ERROR, .required = true, .class = PCIFIX_CLASS_PROBLEM,
+	[PCIFIX_R_PCI_CONTROLLER] = { .id = "pci-controller", .severity = PCIFIX_SEVERITY_ERROR, .required = true, .class = PCIFIX_CLASS_PROBLEM,
 	  .summary = "a controller libvirt rejects: duplicate index, wrong root model, "
 		     "missing model, out-of-range values" },
-	{ .id = "pci-capacity", .severity = PCIFIX_SEVERITY_ERROR, .required = true, .class = PCIFIX_CLASS_PROBLEM,
+	[PCIFIX_R_PCI_CAPACITY] = { .id = "pci-capacity", .severity = PCIFIX_SEVERITY_ERROR, .required = true, .class = PCIFIX_CLASS_PROBLEM,
 	  .summary = "no PCI slot can be found or added for a device" },
-	{ .id = "address-type", .severity = PCIFIX_SEVERITY_ERROR, .required = true, .class = PCIFIX_CLASS_PROBLEM,
+	[PCIFIX_R_ADDRESS_TYPE] = { .id = "address-type", .severity = PCIFIX_SEVERITY_ERROR, .required = true, .class = PCIFIX_CLASS_PROBLEM,
 	  .summary = "an <address> libvirt rejects: no type, an unknown type, or a "
 		     "non-PCI type on a virtio disk" },
-	{ .id = "address-none", .severity = PCIFIX_SEVERITY_ERROR, .required = true, .class = PCIFIX_CLASS_PROBLEM,
+	[PCIFIX_R_ADDRESS_NONE] = { .id = "address-none", .severity = PCIFIX_SEVERITY_ERROR, .required = true, .class = PCIFIX_CLASS_PROBLEM,
 	  .summary = "<address type='none'/>: never valid; the first spelling of "
 		     "type='unassigned' (--fix-none rewrites it on PCI hostdevs)" },
-	{ .id = "address-none-fixed", .severity = PCIFIX_SEVERITY_NOTE,
+	[PCIFIX_R_ADDRESS_NONE_FIXED] = { .id = "address-none-fixed", .severity = PCIFIX_SEVERITY_NOTE,
 	  .class = PCIFIX_CLASS_PROBLEM,
 	  .summary = "--fix-none rewrote <address type='none'/> as type='unassigned'" },
-	{ .id = "unassigned-misuse", .severity = PCIFIX_SEVERITY_ERROR, .required = true,
+	[PCIFIX_R_UNASSIGNED_MISUSE] = { .id = "unassigned-misuse", .severity = PCIFIX_SEVERITY_ERROR, .required = true,
 	  .class = PCIFIX_CLASS_PROBLEM,
 	  .summary = "<address type='unassigned'/> on anything but a PCI hostdev" },
-	{ .id = "function-zero", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_PROBLEM,
+	[PCIFIX_R_FUNCTION_ZERO] = { .id = "function-zero", .severity = PCIFIX_SEVERITY_ERROR, .class = PCIFIX_CLASS_PROBLEM,
 	  .summary = "a slot has functions but nothing at function 0: an x86 or PCIe guest "
 		     "never sees them" },
-	{ .id = "function-zero-pseries", .severity = PCIFIX_SEVERITY_WARNING,
+	[PCIFIX_R_FUNCTION_ZERO_PSERIES] = { .id = "function-zero-pseries", .severity = PCIFIX_SEVERITY_WARNING,
 	  .class = PCIFIX_CLASS_PROBLEM,
 	  .summary = "the same on pseries, whose guests may see such functions" },
-	{ .id = "multifunction-off", .severity = PCIFIX_SEVERITY_ERROR,
+	[PCIFIX_R_MULTIFUNCTION_OFF] = { .id = "multifunction-off", .severity = PCIFIX_SEVERITY_ERROR,
 	  .class = PCIFIX_CLASS_PROBLEM,
 	  .summary = "multifunction='off' on function 0 while other functions are used: "
 		     "QEMU refuses to start" },
-	{ .id = "multifunction-extra", .severity = PCIFIX_SEVERITY_WARNING,
+	[PCIFIX_R_MULTIFUNCTION_EXTRA] = { .id = "multifunction-extra", .severity = PCIFIX_SEVERITY_WARNING,
 	  .class = PCIFIX_CLASS_PROBLEM,
 	  .summary = "multifunction='on' on a function other than 0" },
-	{ .id = "partial-hostdev", .severity = PCIFIX_SEVERITY_WARNING,
+	[PCIFIX_R_PARTIAL_HOSTDEV] = { .id = "partial-hostdev", .severity = PCIFIX_SEVERITY_WARNING,
 	  .class = PCIFIX_CLASS_PROBLEM,
 	  .summary = "part of a host card is unassigned and the rest sits in a guest slot "
 		     "without function 0" },
-	{ .id = "hotplug-capacity", .severity = PCIFIX_SEVERITY_WARNING,
+	[PCIFIX_R_HOTPLUG_CAPACITY] = { .id = "hotplug-capacity", .severity = PCIFIX_SEVERITY_WARNING,
 	  .class = PCIFIX_CLASS_PROBLEM,
 	  .summary = "q35 and virt: no empty hotpluggable root port is left for virsh "
 		     "attach-device" },
-	{ .id = "ch-controller", .severity = PCIFIX_SEVERITY_ERROR, .required = true,
+	[PCIFIX_R_CH_CONTROLLER] = { .id = "ch-controller", .severity = PCIFIX_SEVERITY_ERROR, .required = true,
 	  .class = PCIFIX_CLASS_PROBLEM,
 	  .summary = "Cloud Hypervisor: a <controller type='pci'>; CHV has none" },
-	{ .id = "ch-address", .severity = PCIFIX_SEVERITY_ERROR, .required = true,
+	[PCIFIX_R_CH_ADDRESS] = { .id = "ch-address", .severity = PCIFIX_SEVERITY_ERROR, .required = true,
 	  .class = PCIFIX_CLASS_PROBLEM,
 	  .summary = "Cloud Hypervisor: bus not 0, function not 0, multifunction, slot 0 on "
 		     "segment 0, a segment beyond --pci-segments, or a duplicate" },
-	{ .id = "ch-capacity", .severity = PCIFIX_SEVERITY_ERROR, .required = true,
+	[PCIFIX_R_CH_CAPACITY] = { .id = "ch-capacity", .severity = PCIFIX_SEVERITY_ERROR, .required = true,
 	  .class = PCIFIX_CLASS_PROBLEM,
 	  .summary = "Cloud Hypervisor: more devices than the configured segments hold" },
-	{ .id = "ch-boot-segment", .severity = PCIFIX_SEVERITY_WARNING,
+	[PCIFIX_R_CH_BOOT_SEGMENT] = { .id = "ch-boot-segment", .severity = PCIFIX_SEVERITY_WARNING,
 	  .class = PCIFIX_CLASS_PROBLEM,
 	  .summary = "Cloud Hypervisor on aarch64: the boot disk is off segment 0, which the "
 		     "firmware does not enumerate" },
-	{ .id = "bus-missing", .severity = PCIFIX_SEVERITY_WARNING, .class = PCIFIX_CLASS_PROBLEM,
+	[PCIFIX_R_BUS_MISSING] = { .id = "bus-missing", .severity = PCIFIX_SEVERITY_WARNING, .class = PCIFIX_CLASS_PROBLEM,
 	  .summary = "an address names a bus no controller provides; like libvirt, pcifix "
 		     "adds controllers up to it" },
-	{ .id = "bus-moved", .severity = PCIFIX_SEVERITY_WARNING, .class = PCIFIX_CLASS_PROBLEM,
+	[PCIFIX_R_BUS_MOVED] = { .id = "bus-moved", .severity = PCIFIX_SEVERITY_WARNING, .class = PCIFIX_CLASS_PROBLEM,
 	  .summary = "libvirt moves a conventional PCI device written on a missing q35 bus "
 		     "onto the pcie-to-pci-bridge it adds; pcifix does the same" },
-	{ .id = "beyond-libvirt", .severity = PCIFIX_SEVERITY_NOTE, .class = PCIFIX_CLASS_PROBLEM,
+	[PCIFIX_R_BEYOND_LIBVIRT] = { .id = "beyond-libvirt", .severity = PCIFIX_SEVERITY_NOTE, .class = PCIFIX_CLASS_PROBLEM,
 	  .summary = "libvirt would fail to place the devices; pcifix added bridges so "
 		     "they fit, and libvirt accepts the result unchanged" },
-	{ .id = "not-assigned", .severity = PCIFIX_SEVERITY_NOTE, .class = PCIFIX_CLASS_PROBLEM,
+	[PCIFIX_R_NOT_ASSIGNED] = { .id = "not-assigned", .severity = PCIFIX_SEVERITY_NOTE, .class = PCIFIX_CLASS_PROBLEM,
 	  .summary = "pcifix does not assign addresses for this hypervisor or machine yet; "
 		     "the file is left as it is" },
 };
@@ -116,15 +116,11 @@ pcifix_rules(size_t *n)
 }
 
 bool
-pcifix_rule_on(const struct pcifix_lint *lint, const char *id)
+pcifix_rule_on(const struct pcifix_lint *lint, enum pcifix_rule_id id)
 {
-	int k = pcifix_rule_index(id);
-
-	if (k < 0)
-		return false;
-	if (lint == NULL || rule_table[k].required)
+	if (lint == NULL || rule_table[id].required)
 		return true;
-	return lint->state[k] > 0 || (lint->state[k] == 0 && !rule_table[k].off_by_default);
+	return lint->state[id] > 0 || (lint->state[id] == 0 && !rule_table[id].off_by_default);
 }
 
 int
@@ -175,17 +171,14 @@ pcifix_diags_free(struct pcifix_diags *d)
 }
 
 struct pcifix_diag *
-pcifix_diag_add(struct pcifix_diags *d, const char *id, const char *file, unsigned line,
+pcifix_diag_add(struct pcifix_diags *d, enum pcifix_rule_id id, const char *file, unsigned line,
 		const char *fmt, ...)
 {
-	const struct pcifix_rule *rule = pcifix_rule_find(id);
+	const struct pcifix_rule *rule = &rule_table[id];
 	struct pcifix_diag *diag;
 	va_list ap;
-
 	enum pcifix_severity sev;
 
-	if (rule == NULL)
-		rule = pcifix_rule_find("internal-error");
 	sev = rule->severity;
 	if (d->lint && rule->class == PCIFIX_CLASS_PROBLEM) {
 		signed char st = d->lint->state[rule - rule_table];

@@ -298,11 +298,11 @@ static void
 read_failed(struct pcifix_diags *diags, const char *label, size_t max)
 {
 	if (errno == EFBIG)
-		pcifix_diag_add(diags, "io-error", label, 0,
+		pcifix_diag_add(diags, PCIFIX_R_IO_ERROR, label, 0,
 				"larger than %zu bytes (libvirt refuses a domain file over 10 MiB; "
 				"--max-size raises the limit)", max);
 	else
-		pcifix_diag_add(diags, "io-error", label, 0, "cannot read: %s", strerror(errno));
+		pcifix_diag_add(diags, PCIFIX_R_IO_ERROR, label, 0, "cannot read: %s", strerror(errno));
 }
 
 int
@@ -318,7 +318,7 @@ pcifix_io_read(const char *path, size_t max, char **bytes, size_t *len,
 	*bytes = NULL;
 	*len = 0;
 	if (fd < 0) {
-		pcifix_diag_add(diags, "io-error", label, 0, "cannot open: %s", strerror(errno));
+		pcifix_diag_add(diags, PCIFIX_R_IO_ERROR, label, 0, "cannot open: %s", strerror(errno));
 		return -1;
 	}
 	memset(&st, 0, sizeof(st));
@@ -350,7 +350,7 @@ pcifix_io_read_in_place(const char *path, size_t max, struct pcifix_io_file *f, 
 	if (fstat(f->fd, &f->st) != 0)
 		goto fail;
 	if (!S_ISREG(f->st.st_mode)) {
-		pcifix_diag_add(diags, "io-error", path, 0, "cannot replace: not a regular file");
+		pcifix_diag_add(diags, PCIFIX_R_IO_ERROR, path, 0, "cannot replace: not a regular file");
 		return -1;
 	}
 	if (read_fd(f->fd, f->st.st_size, max, bytes, len) < 0) {
@@ -358,12 +358,12 @@ pcifix_io_read_in_place(const char *path, size_t max, struct pcifix_io_file *f, 
 		return -1;
 	}
 	if (f->st.st_nlink > 1)
-		pcifix_diag_add(diags, "hard-link", path, 0,
+		pcifix_diag_add(diags, PCIFIX_R_HARD_LINK, path, 0,
 				"the file has %ju names (hard links); -i replaces this one, the "
 				"others keep the old bytes", (uintmax_t)f->st.st_nlink);
 	return 0;
 fail:
-	pcifix_diag_add(diags, "io-error", path, 0, "%s: %s", what, strerror(errno));
+	pcifix_diag_add(diags, PCIFIX_R_IO_ERROR, path, 0, "%s: %s", what, strerror(errno));
 	return -1;
 }
 
@@ -436,7 +436,7 @@ copy_metadata(const struct pcifix_io_file *f, int fd, const char *label,
 		umask(mask);
 		if (fchmod(fd, 0666 & ~mask) == 0)
 			return 0;
-		pcifix_diag_add(diags, "io-error", label, 0, "cannot set the mode of %s: %s",
+		pcifix_diag_add(diags, PCIFIX_R_IO_ERROR, label, 0, "cannot set the mode of %s: %s",
 				tempfile.name, strerror(errno));
 		return -1;
 	}
@@ -445,12 +445,12 @@ copy_metadata(const struct pcifix_io_file *f, int fd, const char *label,
 		/* Not allowed to give the file away: it is ours, as an editor's would be. */
 	}
 	if (fchmod(fd, f->st.st_mode & 07777) != 0) {
-		pcifix_diag_add(diags, "io-error", label, 0, "cannot set the mode of %s: %s",
+		pcifix_diag_add(diags, PCIFIX_R_IO_ERROR, label, 0, "cannot set the mode of %s: %s",
 				tempfile.name, strerror(errno));
 		return -1;
 	}
 	if (f->fd >= 0 && copy_xattrs(f->fd, fd, &failed) != 0) {
-		pcifix_diag_add(diags, "io-error", label, 0,
+		pcifix_diag_add(diags, PCIFIX_R_IO_ERROR, label, 0,
 				"cannot copy the extended attribute %s (an ACL or a security label "
 				"would be lost): %s; the file is left as it was",
 				failed ? failed : "list", strerror(errno));
@@ -484,42 +484,42 @@ pcifix_io_replace(struct pcifix_io_file *f, const char *label, const char *data,
 
 	/* Renaming needs no write permission on the file: ask for it all the same. */
 	if (f->exists && faccessat(f->dfd, f->name, W_OK, AT_EACCESS) != 0) {
-		pcifix_diag_add(diags, "io-error", label, 0, "cannot write: %s", strerror(errno));
+		pcifix_diag_add(diags, PCIFIX_R_IO_ERROR, label, 0, "cannot write: %s", strerror(errno));
 		return -1;
 	}
 	fd = temp_create(f->dfd, f->name);
 	if (fd < 0) {
-		pcifix_diag_add(diags, "io-error", label, 0,
+		pcifix_diag_add(diags, PCIFIX_R_IO_ERROR, label, 0,
 				"cannot create a temporary file beside it: %s", strerror(errno));
 		return -1;
 	}
 	if (copy_metadata(f, fd, label, diags) < 0)
 		goto fail;
 	if (write_all(fd, data, len) != 0) {
-		pcifix_diag_add(diags, "io-error", label, 0, "cannot write %s: %s",
+		pcifix_diag_add(diags, PCIFIX_R_IO_ERROR, label, 0, "cannot write %s: %s",
 				tempfile.name, strerror(errno));
 		goto fail;
 	}
 	if (fsync(fd) != 0) {
-		pcifix_diag_add(diags, "io-error", label, 0, "cannot sync %s: %s", tempfile.name,
+		pcifix_diag_add(diags, PCIFIX_R_IO_ERROR, label, 0, "cannot sync %s: %s", tempfile.name,
 				strerror(errno));
 		goto fail;
 	}
 	if (close(fd) != 0) {
 		fd = -1;
-		pcifix_diag_add(diags, "io-error", label, 0, "cannot close %s: %s",
+		pcifix_diag_add(diags, PCIFIX_R_IO_ERROR, label, 0, "cannot close %s: %s",
 				tempfile.name, strerror(errno));
 		goto fail;
 	}
 	fd = -1;
 	if (!unchanged(f)) {
-		pcifix_diag_add(diags, "io-error", label, 0,
+		pcifix_diag_add(diags, PCIFIX_R_IO_ERROR, label, 0,
 				"%s changed while pcifix was running; it is left as it is now "
 				"(run pcifix again)", label);
 		goto fail;
 	}
 	if (renameat(f->dfd, tempfile.name, f->dfd, f->name) != 0) {
-		pcifix_diag_add(diags, "io-error", label, 0, "cannot rename %s to %s: %s",
+		pcifix_diag_add(diags, PCIFIX_R_IO_ERROR, label, 0, "cannot rename %s to %s: %s",
 				tempfile.name, f->name, strerror(errno));
 		goto fail;
 	}
@@ -549,14 +549,14 @@ pcifix_io_write_atomic(const char *path, const char *data, size_t len,
 		int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
 
 		if (fd < 0 || write_all(fd, data, len) != 0) {
-			pcifix_diag_add(diags, "io-error", path, 0, "cannot write: %s",
+			pcifix_diag_add(diags, PCIFIX_R_IO_ERROR, path, 0, "cannot write: %s",
 					strerror(errno));
 			if (fd >= 0)
 				close(fd);
 			return -1;
 		}
 		if (close(fd) != 0) {
-			pcifix_diag_add(diags, "io-error", path, 0, "cannot write: %s",
+			pcifix_diag_add(diags, PCIFIX_R_IO_ERROR, path, 0, "cannot write: %s",
 					strerror(errno));
 			return -1;
 		}
@@ -564,21 +564,21 @@ pcifix_io_write_atomic(const char *path, const char *data, size_t len,
 	}
 	pcifix_io_file_init(&f);
 	if (resolve(path, &f) < 0 && !(errno == ENOENT && f.dfd >= 0 && f.name)) {
-		pcifix_diag_add(diags, "io-error", path, 0, "cannot open: %s", strerror(errno));
+		pcifix_diag_add(diags, PCIFIX_R_IO_ERROR, path, 0, "cannot open: %s", strerror(errno));
 		goto out;
 	}
 	if (f.exists && !S_ISREG(f.st.st_mode)) {
-		pcifix_diag_add(diags, "io-error", path, 0, "cannot replace: not a regular file");
+		pcifix_diag_add(diags, PCIFIX_R_IO_ERROR, path, 0, "cannot replace: not a regular file");
 		goto out;
 	}
 	/* Opened to read its extended attributes; one we may not read is not replaced. */
 	if (f.exists && (f.fd = openat(f.dfd, f.name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
 				       O_CLOEXEC)) < 0) {
-		pcifix_diag_add(diags, "io-error", path, 0, "cannot open: %s", strerror(errno));
+		pcifix_diag_add(diags, PCIFIX_R_IO_ERROR, path, 0, "cannot open: %s", strerror(errno));
 		goto out;
 	}
 	if (f.fd >= 0 && fstat(f.fd, &f.st) != 0) {
-		pcifix_diag_add(diags, "io-error", path, 0, "cannot open: %s", strerror(errno));
+		pcifix_diag_add(diags, PCIFIX_R_IO_ERROR, path, 0, "cannot open: %s", strerror(errno));
 		goto out;
 	}
 	rc = pcifix_io_replace(&f, path, data, len, diags);

@@ -16,14 +16,14 @@ numa_node_ok(struct pcifix_actx *c, struct pcifix_adev *a)
 	if (want < 0)
 		return true;
 	if (a->index == 0) {
-		pcifix_actx_report(c, a, "pci-controller", pcifix_xstrdup(
+		pcifix_actx_report(c, a, PCIFIX_R_PCI_CONTROLLER, pcifix_xstrdup(
 			"the PCI controller with index=0 can't be associated with a NUMA node"));
 		return false;
 	}
 	/* libvirt numbers cells by position and checks only that the node is one of them. */
 	if ((size_t)want < c->dom->n_numa_cells)
 		return true;
-	pcifix_actx_report(c, a, "pci-controller", pcifix_xasprintf(
+	pcifix_actx_report(c, a, PCIFIX_R_PCI_CONTROLLER, pcifix_xasprintf(
 		"%s with index %lld is configured for a NUMA node (%lld) not present in the "
 		"domain's <cpu><numa> array (%zu)", a->model, a->index, want,
 		c->dom->n_numa_cells));
@@ -43,14 +43,14 @@ pcifix_lint_ide(struct pcifix_actx *c)
 		if (!pcifix_streq(a->type, "ide"))
 			continue;
 		if (c->t->chipset == NULL || !c->t->chipset->ide) {
-			pcifix_actx_report(c, a, "pci-controller", pcifix_xstrdup(
+			pcifix_actx_report(c, a, PCIFIX_R_PCI_CONTROLLER, pcifix_xstrdup(
 				a->dev ? "IDE controllers are unsupported for this QEMU binary or "
 					 "machine type" :
 				"IDE disks need an IDE controller, which this machine type does "
 				"not have (use bus='sata' or 'scsi')"));
 			rc = -1;
 		} else if (a->index > 0) {
-			pcifix_actx_report(c, a, "pci-controller", pcifix_xasprintf(
+			pcifix_actx_report(c, a, PCIFIX_R_PCI_CONTROLLER, pcifix_xasprintf(
 				"only a single IDE controller is supported for this machine type "
 				"(index %lld)%s", a->index, a->dev ? "" :
 				": an IDE disk names controller 1 or more"));
@@ -67,7 +67,7 @@ target_out_of_range(struct pcifix_actx *c, struct pcifix_adev *a, const char *na
 {
 	if (v < 0 || (v >= lo && v <= hi))
 		return false;
-	pcifix_actx_report(c, a, "pci-controller", pcifix_xasprintf(
+	pcifix_actx_report(c, a, PCIFIX_R_PCI_CONTROLLER, pcifix_xasprintf(
 		"PCI controller %s '%lld' out of range - must be %lld-%lld", name, v, lo, hi));
 	return true;
 }
@@ -82,7 +82,7 @@ phb_index_ok(struct pcifix_actx *c, struct pcifix_adev *a)
 		return false;
 	if ((a->index == 0) == (a->target_index == 0))
 		return true;
-	pcifix_actx_report(c, a, "pci-controller", pcifix_xstrdup(
+	pcifix_actx_report(c, a, PCIFIX_R_PCI_CONTROLLER, pcifix_xstrdup(
 		"Only the PCI controller with index 0 can have target index 0, and vice versa"));
 	return false;
 }
@@ -121,7 +121,7 @@ zpci_duplicates(struct pcifix_actx *c, const char *what, size_t off)
 	qsort_r(v, n, sizeof(*v), zpci_cmp, &off);
 	for (i = 1; i < n; i++)
 		if (zpci_id(v[i], off) == zpci_id(v[i - 1], off)) {
-			pcifix_actx_report(c, v[i], "pci-address", pcifix_xasprintf(
+			pcifix_actx_report(c, v[i], PCIFIX_R_PCI_ADDRESS, pcifix_xasprintf(
 				"zPCI %s 0x%llx is already reserved (line %u has it too); libvirt "
 				"rejects it", what, zpci_id(v[i], off), v[i - 1]->dev->line));
 			rc = -1;
@@ -142,12 +142,12 @@ pcifix_lint_zpci(struct pcifix_actx *c)
 		if (a->dev == NULL || a->dev->addr.zpci == NULL)
 			continue;
 		if (!c->t->ccw) {
-			pcifix_actx_report(c, a, "pci-address", pcifix_xstrdup(
+			pcifix_actx_report(c, a, PCIFIX_R_PCI_ADDRESS, pcifix_xstrdup(
 				"<zpci> needs s390x; libvirt rejects it (\"This QEMU binary doesn't "
 				"support zPCI\")"));
 			rc = -1;
 		} else if (a->zpci_uid == 0) {
-			pcifix_actx_report(c, a, "address-range", pcifix_xstrdup(
+			pcifix_actx_report(c, a, PCIFIX_R_ADDRESS_RANGE, pcifix_xstrdup(
 				"Invalid PCI address uid='0x0000', must be > 0x0000 and <= 0xffff"));
 			rc = -1;
 		}
@@ -198,7 +198,7 @@ pcifix_lint_controllers(struct pcifix_actx *c)
 		if (!pcifix_streq(p->type, a->type) || p->index != a->index ||
 		    (pcifix_adev_is_usb2(p) && pcifix_adev_is_usb2(a) && !pcifix_streq(p->model, a->model)))
 			continue;
-		pcifix_actx_report(c, plan->ctrls[p->order > a->order ? p->order : a->order], "pci-controller",
+		pcifix_actx_report(c, plan->ctrls[p->order > a->order ? p->order : a->order], PCIFIX_R_PCI_CONTROLLER,
 		       pcifix_xasprintf("multiple '%s' controllers with index '%lld'", a->type,
 					a->index));
 		rc = -1;
@@ -213,7 +213,7 @@ pcifix_lint_controllers(struct pcifix_actx *c)
 			continue;
 		m = pcifix_pci_model_find(a->model);
 		if (a->index == 0 && !pcifix_streq(a->model, c->t->root_model)) {
-			pcifix_actx_report(c, a, "pci-controller", pcifix_xasprintf(
+			pcifix_actx_report(c, a, PCIFIX_R_PCI_CONTROLLER, pcifix_xasprintf(
 				"the PCI controller with index='0' must be model='%s' for this "
 				"machine type, but model='%s' was found instead", c->t->root_model,
 				a->model ? a->model : "(none)"));
@@ -221,7 +221,7 @@ pcifix_lint_controllers(struct pcifix_actx *c)
 			continue;
 		}
 		if (m == NULL) {
-			pcifix_actx_report(c, a, "pci-controller",
+			pcifix_actx_report(c, a, PCIFIX_R_PCI_CONTROLLER,
 			       a->model ? pcifix_xasprintf("unknown PCI controller model '%s'",
 							   a->model) :
 			       pcifix_xasprintf("PCI controller index %lld has no model; libvirt "
@@ -231,23 +231,23 @@ pcifix_lint_controllers(struct pcifix_actx *c)
 			continue;
 		}
 		if (m->is_root && a->index != 0 && !c->t->phbs) {
-			pcifix_actx_report(c, a, "pci-controller", pcifix_xstrdup(
+			pcifix_actx_report(c, a, PCIFIX_R_PCI_CONTROLLER, pcifix_xstrdup(
 				"pci-root and pcie-root controllers should have index 0"));
 			rc = -1;
 		}
 		if (m->is_root && a->dev && a->dev->addr.type != PCIFIX_ADDR_ABSENT) {
-			pcifix_actx_report(c, a, "pci-controller", pcifix_xstrdup(
+			pcifix_actx_report(c, a, PCIFIX_R_PCI_CONTROLLER, pcifix_xstrdup(
 				"pci-root and pcie-root controllers should not have an address"));
 			rc = -1;
 		}
 		if (a->index > 255) {
-			pcifix_actx_report(c, a, "pci-controller", pcifix_xasprintf(
+			pcifix_actx_report(c, a, PCIFIX_R_PCI_CONTROLLER, pcifix_xasprintf(
 				"PCI controller index %lld too high, maximum is 255", a->index));
 			rc = -1;
 		}
 		if ((strcmp(m->model, "pci-expander-bus") == 0 && !c->t->pci_expander_bus) ||
 		    (strcmp(m->model, "pcie-expander-bus") == 0 && !c->t->pcie_expander_bus)) {
-			pcifix_actx_report(c, a, "pci-controller", pcifix_xasprintf(
+			pcifix_actx_report(c, a, PCIFIX_R_PCI_CONTROLLER, pcifix_xasprintf(
 				"%s controllers are only supported on %s-based machine types",
 				m->model, strcmp(m->model, "pci-expander-bus") == 0 ? "440fx" :
 				"q35"));
@@ -258,7 +258,7 @@ pcifix_lint_controllers(struct pcifix_actx *c)
 		    !(m->alt_name && strcmp(a->model_name, m->alt_name) == 0) &&
 		    !(c->t->phbs && strcmp(m->model, "pci-root") == 0 &&
 		      strcmp(a->model_name, "spapr-pci-host-bridge") == 0)) {
-			pcifix_actx_report(c, a, "pci-controller", pcifix_xasprintf(
+			pcifix_actx_report(c, a, PCIFIX_R_PCI_CONTROLLER, pcifix_xasprintf(
 				"<model name='%s'/> does not fit a %s controller (libvirt: "
 				"\"Option 'modelName' has invalid value\"); it takes %s%s%s",
 				a->model_name, m->model,

@@ -54,7 +54,7 @@ number_attr_base(struct build *b, const struct pcifix_node *n, const char *name,
 	if (v == NULL)
 		return 0;
 	if (pcifix_parse_uint_base(v, base, max, &u) < 0) {
-		pcifix_diag_add(b->diags, "bad-number", b->file, n->line,
+		pcifix_diag_add(b->diags, PCIFIX_R_BAD_NUMBER, b->file, n->line,
 				"%s='%s' in <%s> is not %s", name, v, n->name,
 				pcifix_parse_uint_base(v, base, ULLONG_MAX, &u) == 0 ?
 				"in the range libvirt accepts" :
@@ -91,7 +91,7 @@ tristate_attr(struct build *b, const struct pcifix_node *n, const char *name,
 		*out = PCIFIX_TRI_OFF;
 		return 0;
 	}
-	pcifix_diag_add(b->diags, "bad-value", b->file, n->line,
+	pcifix_diag_add(b->diags, PCIFIX_R_BAD_VALUE, b->file, n->line,
 			"%s='%s' in <%s> must be 'on' or 'off'", name, v, n->name);
 	b->errors++;
 	return -1;
@@ -146,7 +146,7 @@ parse_pci_address(struct build *b, struct pcifix_node *n, struct pcifix_address 
 	if (rc < 0)
 		return -1;
 	if (v[0] > (long long)UINT_MAX) {
-		pcifix_diag_add(b->diags, "address-range", b->file, n->line,
+		pcifix_diag_add(b->diags, PCIFIX_R_ADDRESS_RANGE, b->file, n->line,
 				"invalid PCI address domain='0x%llx', must be <= 0xFFFFFFFF",
 				(unsigned long long)v[0]);
 		b->errors++;
@@ -163,7 +163,7 @@ parse_pci_address(struct build *b, struct pcifix_node *n, struct pcifix_address 
 		unsigned long long val = (unsigned long long)v[i + 1];
 
 		if (val > pci_limits[i].max) {
-			pcifix_diag_add(b->diags, "address-range", b->file, n->line,
+			pcifix_diag_add(b->diags, PCIFIX_R_ADDRESS_RANGE, b->file, n->line,
 					"invalid PCI address %s=%s0x%llx%s, must be <= %s",
 					pci_limits[i].attr, pci_limits[i].quote, val,
 					pci_limits[i].quote, pci_limits[i].shown_max);
@@ -336,13 +336,13 @@ pcifix_model_build(struct pcifix_doc *doc, struct pcifix_diags *diags)
 	size_t cap = 0;
 
 	if (root && root->in_namespace && strcmp(root->name, "domain") == 0) {
-		pcifix_diag_add(diags, "not-domain", doc->file, root->line,
+		pcifix_diag_add(diags, PCIFIX_R_NOT_DOMAIN, doc->file, root->line,
 				"the root <domain> is in an XML namespace; libvirt's <domain> "
 				"has none (remove the xmlns attribute)");
 		return NULL;
 	}
 	if (root == NULL || root->in_namespace || strcmp(root->name, "domain") != 0) {
-		pcifix_diag_add(diags, "not-domain", doc->file, root ? root->line : 1,
+		pcifix_diag_add(diags, PCIFIX_R_NOT_DOMAIN, doc->file, root ? root->line : 1,
 				"the root element is <%s>, not <domain>: this is not a "
 				"libvirt domain XML", root ? root->name : "");
 		return NULL;

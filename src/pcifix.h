@@ -102,6 +102,45 @@ enum pcifix_diag_class {
 	PCIFIX_CLASS_IO,         /* I/O or internal failure: exit 4 */
 };
 
+/* Every rule, indexing the rule table (diag.c): a misspelt rule does not compile. */
+enum pcifix_rule_id {
+	PCIFIX_R_HARD_LINK,
+	PCIFIX_R_IO_ERROR,
+	PCIFIX_R_INTERNAL_ERROR,
+	PCIFIX_R_EMPTY_FILE,
+	PCIFIX_R_XML_SYNTAX,
+	PCIFIX_R_XML_ENCODING,
+	PCIFIX_R_XML_ENTITY,
+	PCIFIX_R_NOT_DOMAIN,
+	PCIFIX_R_BAD_NUMBER,
+	PCIFIX_R_BAD_VALUE,
+	PCIFIX_R_ADDRESS_RANGE,
+	PCIFIX_R_WOULD_CHANGE,
+	PCIFIX_R_PCI_ADDRESS,
+	PCIFIX_R_PCI_DUPLICATE,
+	PCIFIX_R_PCI_CONTROLLER,
+	PCIFIX_R_PCI_CAPACITY,
+	PCIFIX_R_ADDRESS_TYPE,
+	PCIFIX_R_ADDRESS_NONE,
+	PCIFIX_R_ADDRESS_NONE_FIXED,
+	PCIFIX_R_UNASSIGNED_MISUSE,
+	PCIFIX_R_FUNCTION_ZERO,
+	PCIFIX_R_FUNCTION_ZERO_PSERIES,
+	PCIFIX_R_MULTIFUNCTION_OFF,
+	PCIFIX_R_MULTIFUNCTION_EXTRA,
+	PCIFIX_R_PARTIAL_HOSTDEV,
+	PCIFIX_R_HOTPLUG_CAPACITY,
+	PCIFIX_R_CH_CONTROLLER,
+	PCIFIX_R_CH_ADDRESS,
+	PCIFIX_R_CH_CAPACITY,
+	PCIFIX_R_CH_BOOT_SEGMENT,
+	PCIFIX_R_BUS_MISSING,
+	PCIFIX_R_BUS_MOVED,
+	PCIFIX_R_BEYOND_LIBVIRT,
+	PCIFIX_R_NOT_ASSIGNED,
+	PCIFIX_R__COUNT,
+};
+
 struct pcifix_rule {
 	const char *id;                    /* stable, listed in the man page */
 	enum pcifix_severity severity;     /* default severity */
@@ -145,14 +184,14 @@ const struct pcifix_rule *pcifix_rules(size_t *n);
 void pcifix_diags_init(struct pcifix_diags *d);
 void pcifix_diags_free(struct pcifix_diags *d);
 /* Whether rule `id` is on, after -W. */
-bool pcifix_rule_on(const struct pcifix_lint *lint, const char *id);
+bool pcifix_rule_on(const struct pcifix_lint *lint, enum pcifix_rule_id id);
 /* Index of `id` in the rule table, or -1. */
 int pcifix_rule_index(const char *id);
 /*
  * Append a diagnostic for rule `id` (which must exist) at file:line.
  * Returns NULL when -W turned the rule off.
  */
-struct pcifix_diag *pcifix_diag_add(struct pcifix_diags *d, const char *id,
+struct pcifix_diag *pcifix_diag_add(struct pcifix_diags *d, enum pcifix_rule_id id,
 				    const char *file, unsigned line,
 				    const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
@@ -777,7 +816,7 @@ pcifix_streq(const char *a, const char *b)
  * at its <address> when `at_address` and it has one, else at the element;
  * "DESCRIPTION: msg".  Takes `msg`; NULL when the rule is off.
  */
-struct pcifix_diag *pcifix_diag_device(struct pcifix_diags *diags, const char *rule,
+struct pcifix_diag *pcifix_diag_device(struct pcifix_diags *diags, enum pcifix_rule_id rule,
 				       const char *file, const struct pcifix_device *d,
 				       bool at_address, const char *what, char *msg);
 void pcifix_plan_add_device(struct pcifix_actx *c, struct pcifix_device *d);
@@ -790,7 +829,8 @@ struct pcifix_adev *pcifix_actx_add_controller(struct pcifix_actx *c, const char
 					       long long idx, const char *model);
 void pcifix_actx_cls_add(struct pcifix_actx *c, enum pcifix_kind k, struct pcifix_adev *a);
 /* Report `msg` (taken and freed) about `a` under `rule`. */
-void pcifix_actx_report(struct pcifix_actx *c, const struct pcifix_adev *a, const char *rule,
+void pcifix_actx_report(struct pcifix_actx *c, const struct pcifix_adev *a,
+			enum pcifix_rule_id rule,
 			char *msg);
 /* Find a slot for `a` and, in the real pass, keep it; or PCIFIX_RETRY_WITH_BRIDGES. */
 int pcifix_actx_place(struct pcifix_actx *c, struct pcifix_addrset *s, struct pcifix_adev *a,

@@ -163,7 +163,7 @@ pcifix_actx_cls_add(struct pcifix_actx *c, enum pcifix_kind k, struct pcifix_ade
 }
 
 struct pcifix_diag *
-pcifix_diag_device(struct pcifix_diags *diags, const char *rule, const char *file,
+pcifix_diag_device(struct pcifix_diags *diags, enum pcifix_rule_id rule, const char *file,
 		   const struct pcifix_device *d, bool at_address, const char *what, char *msg)
 {
 	char *desc = d ? pcifix_device_describe(d) : NULL;
@@ -180,10 +180,11 @@ pcifix_diag_device(struct pcifix_diags *diags, const char *rule, const char *fil
 }
 
 void
-pcifix_actx_report(struct pcifix_actx *c, const struct pcifix_adev *a, const char *rule, char *msg)
+pcifix_actx_report(struct pcifix_actx *c, const struct pcifix_adev *a, enum pcifix_rule_id rule,
+		   char *msg)
 {
 	/* Problems with a written address point at the <address>, others at the element. */
-	bool about_address = strcmp(rule, "pci-address") == 0 || strcmp(rule, "pci-duplicate") == 0;
+	bool about_address = rule == PCIFIX_R_PCI_ADDRESS || rule == PCIFIX_R_PCI_DUPLICATE;
 	char *what = NULL;
 
 	if (a->dev == NULL && a->kind == PCIFIX_KIND_CONTROLLER)
@@ -208,7 +209,7 @@ pcifix_actx_place(struct pcifix_actx *c, struct pcifix_addrset *s, struct pcifix
 			free(err);
 			return PCIFIX_RETRY_WITH_BRIDGES;
 		}
-		pcifix_actx_report(c, a, "pci-capacity", err);
+		pcifix_actx_report(c, a, PCIFIX_R_PCI_CAPACITY, err);
 		return -1;
 	}
 	if (!s->dry_run) {

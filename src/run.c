@@ -26,7 +26,7 @@ file_status(const struct pcifix_opts *opts, const struct pcifix_diags *diags, bo
 	if (st != PCIFIX_EXIT_OK)
 		return st;
 	if (opts->check)
-		return (changed && pcifix_rule_on(&opts->lint, "would-change")) || failed ||
+		return (changed && pcifix_rule_on(&opts->lint, PCIFIX_R_WOULD_CHANGE)) || failed ||
 		       pcifix_diags_has_errors(diags) ? PCIFIX_EXIT_CHECK : PCIFIX_EXIT_OK;
 	return failed || pcifix_diags_has_errors(diags) ? PCIFIX_EXIT_INPUT : PCIFIX_EXIT_OK;
 }
@@ -65,12 +65,12 @@ process(const char *file, char *bytes, size_t len, const struct pcifix_opts *opt
 		goto out;
 	}
 	if (plan.no_pci) {
-		pcifix_diag_add(diags, "not-assigned", file, 0,
+		pcifix_diag_add(diags, PCIFIX_R_NOT_ASSIGNED, file, 0,
 				"s390x: every device uses a ccw address, none asks for PCI "
 				"(zPCI): no PCI address to assign");
 		pcifix_augment(&plan, &edits);   /* the pci-root libvirt adds */
 	} else if (plan.machine == NULL) {
-		pcifix_diag_add(diags, "not-assigned", file, 0,
+		pcifix_diag_add(diags, PCIFIX_R_NOT_ASSIGNED, file, 0,
 				"pcifix does not assign PCI addresses for %s domains on %s "
 				"machine '%s' yet; the file is left as it is",
 				dom->virt_name ? dom->virt_name : "untyped", dom->arch,
@@ -79,7 +79,7 @@ process(const char *file, char *bytes, size_t len, const struct pcifix_opts *opt
 		size_t i;
 
 		if (plan.relaxed)
-			pcifix_diag_add(diags, "beyond-libvirt", file, 0,
+			pcifix_diag_add(diags, PCIFIX_R_BEYOND_LIBVIRT, file, 0,
 					"libvirt 9.0 would fail to place these devices (\"no PCI "
 					"slot for a pci-bridge\"); pcifix added bridges so that they "
 					"fit, and libvirt defines the result unchanged");
@@ -88,7 +88,7 @@ process(const char *file, char *bytes, size_t len, const struct pcifix_opts *opt
 			char buf[32];
 
 			if (a->bus_moved && a->dev)
-				pcifix_diag_add(diags, "bus-moved", file, a->dev->addr.node->line,
+				pcifix_diag_add(diags, PCIFIX_R_BUS_MOVED, file, a->dev->addr.node->line,
 						"bus %u has no controller: like libvirt, pcifix adds "
 						"a pcie-root-port and a pcie-to-pci-bridge and moves "
 						"this conventional PCI device onto the bridge (%s)",
@@ -100,7 +100,7 @@ process(const char *file, char *bytes, size_t len, const struct pcifix_opts *opt
 	pcifix_check(&plan, opts, true, diags, &edits);
 
 	if (pcifix_edits_sort(&edits) < 0) {
-		pcifix_diag_add(diags, "internal-error", file, 0,
+		pcifix_diag_add(diags, PCIFIX_R_INTERNAL_ERROR, file, 0,
 				"two changes to the same bytes; please report this");
 		goto out;
 	}
@@ -189,7 +189,7 @@ run_one(const struct pcifix_opts *opts, const char *file, FILE *out, FILE *err)
 	ok = process(label, bytes, len, opts, &result, &changed, &diags);
 	st = file_status(opts, &diags, !ok, changed);
 	if (ok && opts->check && changed) {
-		struct pcifix_diag *d = pcifix_diag_add(&diags, "would-change", label, 0,
+		struct pcifix_diag *d = pcifix_diag_add(&diags, PCIFIX_R_WOULD_CHANGE, label, 0,
 							"pcifix would change this file");
 		char *w = pcifix_shell_word(file);
 
@@ -222,7 +222,7 @@ run_one(const struct pcifix_opts *opts, const char *file, FILE *out, FILE *err)
 	case PCIFIX_MODE_DIFF:
 	case PCIFIX_MODE_LIST:
 		if (!write_stream(out, result.data ? result.data : "", result.len)) {
-			pcifix_diag_add(&diags, "io-error", "<stdout>", 0, "cannot write: %s",
+			pcifix_diag_add(&diags, PCIFIX_R_IO_ERROR, "<stdout>", 0, "cannot write: %s",
 					strerror(errno));
 			st = PCIFIX_EXIT_IO;
 		}

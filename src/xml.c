@@ -73,7 +73,7 @@ sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlC
 }
 
 static void
-sax_fail(struct sax_state *st, const char *id, unsigned line, const char *msg)
+sax_fail(struct sax_state *st, enum pcifix_rule_id id, unsigned line, const char *msg)
 {
 	if (!st->failed)
 		pcifix_diag_add(st->diags, id, st->file, line, "%s", msg);
@@ -95,7 +95,7 @@ sax_entity_decl(void *ctx, const xmlChar *name, int type, const xmlChar *public_
 	msg = pcifix_xasprintf("entity declaration '%s' refused: a domain XML has no "
 			       "use for entities, and they can hide content or expand "
 			       "without bound", (const char *)name);
-	sax_fail(st, "xml-entity", (unsigned)xmlSAX2GetLineNumber(st->ctxt), msg);
+	sax_fail(st, PCIFIX_R_XML_ENTITY, (unsigned)xmlSAX2GetLineNumber(st->ctxt), msg);
 	free(msg);
 }
 
@@ -121,7 +121,7 @@ sax_attribute_decl(void *ctx, const xmlChar *elem, const xmlChar *fullname, int 
 	msg = pcifix_xasprintf("attribute declaration <!ATTLIST %s %s ...> refused: a type other "
 			       "than CDATA changes attribute values as libvirt reads them",
 			       (const char *)elem, (const char *)fullname);
-	sax_fail(st, "xml-entity", (unsigned)xmlSAX2GetLineNumber(st->ctxt), msg);
+	sax_fail(st, PCIFIX_R_XML_ENTITY, (unsigned)xmlSAX2GetLineNumber(st->ctxt), msg);
 	free(msg);
 }
 
@@ -140,7 +140,7 @@ sax_reference(void *ctx, const xmlChar *name)
 				     "predefined entities and character references are "
 				     "allowed", (const char *)name);
 
-	sax_fail(st, "xml-entity", (unsigned)xmlSAX2GetLineNumber(st->ctxt), msg);
+	sax_fail(st, PCIFIX_R_XML_ENTITY, (unsigned)xmlSAX2GetLineNumber(st->ctxt), msg);
 	free(msg);
 }
 
@@ -170,7 +170,7 @@ sax_error(void *ctx, xmlErrorPtr err)
 		msg[0] = (char)(msg[0] - 'A' + 'a');
 	pcifix_diag_add(st->diags,
 			bad_utf8 || err->code == XML_ERR_UNKNOWN_ENCODING ||
-			err->code == XML_ERR_UNSUPPORTED_ENCODING ? "xml-encoding" : "xml-syntax",
+			err->code == XML_ERR_UNSUPPORTED_ENCODING ? PCIFIX_R_XML_ENCODING : PCIFIX_R_XML_SYNTAX,
 			st->file, err->line > 0 ? (unsigned)err->line : 1, "%s", msg);
 	free(msg);
 	st->failed = true;
@@ -184,7 +184,7 @@ libxml_check(const char *bytes, size_t len, struct sax_state *st)
 	int ok;
 
 	if (len > INT32_MAX) {
-		pcifix_diag_add(st->diags, "io-error", st->file, 0,
+		pcifix_diag_add(st->diags, PCIFIX_R_IO_ERROR, st->file, 0,
 				"file is larger than 2 GiB, which libxml2 cannot read");
 		return -1;
 	}
@@ -212,7 +212,7 @@ libxml_check(const char *bytes, size_t len, struct sax_state *st)
 	xmlParseDocument(ctxt);
 	ok = ctxt->wellFormed && !st->failed;
 	if (!ok && !st->failed)
-		pcifix_diag_add(st->diags, "xml-syntax", st->file, 1, "XML is not well-formed");
+		pcifix_diag_add(st->diags, PCIFIX_R_XML_SYNTAX, st->file, 1, "XML is not well-formed");
 	ctxt->sax->serror = NULL;
 	/* libxml2 may have started a document for a DTD it saw: drop it. */
 	if (ctxt->myDoc)
@@ -293,7 +293,7 @@ find(const struct scan *s, size_t from, const char *lit)
 static int
 scan_fail(struct scan *s, const char *what)
 {
-	pcifix_diag_add(s->diags, "internal-error", s->doc->file, s->line,
+	pcifix_diag_add(s->diags, PCIFIX_R_INTERNAL_ERROR, s->doc->file, s->line,
 			"the element scanner disagrees with libxml2 (%s); please report this", what);
 	return -1;
 }
@@ -394,7 +394,7 @@ decode(struct scan *s, const char *p, size_t n, bool attr, struct pcifix_buf *ou
 					    memcmp(predef[k].name, p + i + 1, rlen) == 0)
 						break;
 				if (k == sizeof(predef) / sizeof(predef[0])) {
-					pcifix_diag_add(s->diags, "xml-entity", s->doc->file, s->line,
+					pcifix_diag_add(s->diags, PCIFIX_R_XML_ENTITY, s->doc->file, s->line,
 							"entity reference '%.*s' refused: only the "
 							"predefined entities and character references "
 							"are allowed", (int)(rlen + 2), p + i);
@@ -747,7 +747,7 @@ check_ascii(const char *b, size_t len, size_t bom, size_t enc_off, size_t enc_le
 
 	for (i = 0; i < len; i++)
 		if ((unsigned char)b[i] & 0x80) {
-			pcifix_diag_add(diags, "xml-encoding", file, line_at(b, i),
+			pcifix_diag_add(diags, PCIFIX_R_XML_ENCODING, file, line_at(b, i),
 					"byte 0x%02X at offset %zu is not ASCII, but the XML "
 					"declaration says encoding '%.*s' (declare UTF-8 if the "
 					"file is UTF-8)", (unsigned char)b[i], bom + i,
@@ -770,14 +770,14 @@ check_encoding(const char *b, size_t len, const char *file, struct pcifix_diags 
 	if (len >= 2 && (((unsigned char)b[0] == 0xfe && (unsigned char)b[1] == 0xff) ||
 			 ((unsigned char)b[0] == 0xff && (unsigned char)b[1] == 0xfe) ||
 			 (b[0] == '\0') || (b[1] == '\0'))) {
-		pcifix_diag_add(diags, "xml-encoding", file, 1,
+		pcifix_diag_add(diags, PCIFIX_R_XML_ENCODING, file, 1,
 				"the file is UTF-16 or UTF-32; pcifix reads UTF-8 "
 				"(convert it with iconv -t UTF-8)");
 		return -1;
 	}
 	/* "<?xm" in EBCDIC: libxml2 would switch to it (and load iconv modules). */
 	if (len >= 4 && memcmp(b, "\x4c\x6f\xa7\x94", 4) == 0) {
-		pcifix_diag_add(diags, "xml-encoding", file, 1,
+		pcifix_diag_add(diags, PCIFIX_R_XML_ENCODING, file, 1,
 				"the file is EBCDIC; pcifix reads UTF-8 "
 				"(convert it with iconv -f IBM037 -t UTF-8)");
 		return -1;
@@ -807,7 +807,7 @@ check_encoding(const char *b, size_t len, const char *file, struct pcifix_diags 
 			if (strlen(ok[i].name) == n && strncasecmp(ok[i].name, enc, n) == 0)
 				return ok[i].ascii ? check_ascii(b, len, bom, (size_t)(enc - b), n,
 								 file, diags) : 0;
-		pcifix_diag_add(diags, "xml-encoding", file, 1,
+		pcifix_diag_add(diags, PCIFIX_R_XML_ENCODING, file, 1,
 				"encoding '%.*s' is not supported; pcifix reads UTF-8 "
 				"(convert the file with iconv and fix the XML declaration)",
 				(int)n, enc);
@@ -853,7 +853,7 @@ pcifix_xml_load(char *bytes, size_t len, const char *file, struct pcifix_diags *
 	for (; i < len && is_ws(bytes[i]); i++)
 		;
 	if (i == len) {
-		pcifix_diag_add(diags, "empty-file", file, 1,
+		pcifix_diag_add(diags, PCIFIX_R_EMPTY_FILE, file, 1,
 				len ? "the file holds only white space" : "the file is empty");
 		goto fail;
 	}
@@ -864,7 +864,7 @@ pcifix_xml_load(char *bytes, size_t len, const char *file, struct pcifix_diags *
 		const char *nul = memchr(bytes, '\0', len);
 
 		if (nul) {
-			pcifix_diag_add(diags, "xml-syntax", file, line_at(bytes, (size_t)(nul - bytes)),
+			pcifix_diag_add(diags, PCIFIX_R_XML_SYNTAX, file, line_at(bytes, (size_t)(nul - bytes)),
 					"NUL byte at offset %zu: char 0x0 is not allowed in XML",
 					(size_t)(nul - bytes));
 			goto fail;

@@ -1344,21 +1344,22 @@ START_TEST(test_diags_status)
 	ck_assert_int_eq(pcifix_diags_status(&d), PCIFIX_EXIT_OK);
 	ck_assert(!pcifix_diags_has_errors(&d));
 	/* A lint finding is an error for --check but not an exit status of its own. */
-	pcifix_diag_add(&d, "would-change", "f", 0, "x");
+	pcifix_diag_add(&d, PCIFIX_R_WOULD_CHANGE, "f", 0, "x");
 	ck_assert_int_eq(pcifix_diags_status(&d), PCIFIX_EXIT_OK);
 	ck_assert(pcifix_diags_has_errors(&d));
-	pcifix_diag_add(&d, "io-error", "f", 0, "x");
+	pcifix_diag_add(&d, PCIFIX_R_IO_ERROR, "f", 0, "x");
 	ck_assert_int_eq(pcifix_diags_status(&d), PCIFIX_EXIT_IO);
 	/* An input problem after an I/O one does not lower the status. */
-	pcifix_diag_add(&d, "xml-syntax", "f", 2, "x");
+	pcifix_diag_add(&d, PCIFIX_R_XML_SYNTAX, "f", 2, "x");
 	ck_assert_int_eq(pcifix_diags_status(&d), PCIFIX_EXIT_IO);
 	pcifix_diags_free(&d);
 	ck_assert_uint_eq(d.n, 0);
 
-	pcifix_diag_add(&d, "bad-number", "f", 2, "x");
+	pcifix_diag_add(&d, PCIFIX_R_BAD_NUMBER, "f", 2, "x");
 	ck_assert_int_eq(pcifix_diags_status(&d), PCIFIX_EXIT_INPUT);
-	/* An unknown rule id is a bug in pcifix: internal-error, exit 4. */
-	ck_assert_str_eq(pcifix_diag_add(&d, "nonsense", NULL, 0, "y")->rule->id, "internal-error");
+	/* An internal error: exit 4 (an unknown rule id no longer compiles). */
+	ck_assert_str_eq(pcifix_diag_add(&d, PCIFIX_R_INTERNAL_ERROR, NULL, 0, "y")->rule->id,
+			 "internal-error");
 	ck_assert_str_eq(d.v[1].file, "-");
 	ck_assert_int_eq(pcifix_diags_status(&d), PCIFIX_EXIT_IO);
 	pcifix_diags_free(&d);
@@ -1388,12 +1389,12 @@ START_TEST(test_diag_print)
 	pcifix_diags_init(&d);
 	/* More than the initial capacity, to grow the list. */
 	for (i = 0; i < 20; i++)
-		pcifix_diag_add(&d, "bad-number", "dom.xml", (unsigned)i + 1, "n%d", i);
+		pcifix_diag_add(&d, PCIFIX_R_BAD_NUMBER, "dom.xml", (unsigned)i + 1, "n%d", i);
 	ck_assert_uint_eq(d.n, 20);
 	ck_assert_str_eq(d.v[19].message, "n19");
 	ck_assert_uint_eq(d.v[19].line, 20);
 
-	x = pcifix_diag_add(&d, "address-range", "dom.xml", 42,
+	x = pcifix_diag_add(&d, PCIFIX_R_ADDRESS_RANGE, "dom.xml", 42,
 			    "invalid PCI address slot='0x%x', must be <= 0x1F", 0x20);
 	s = printed(x, PCIFIX_FORMAT_TEXT);
 	ck_assert_str_eq(s, "pcifix: dom.xml:42: error: invalid PCI address slot='0x20', "
@@ -1419,7 +1420,7 @@ START_TEST(test_diag_print)
 	free(s);
 
 	/* Without a line. */
-	x = pcifix_diag_add(&d, "io-error", "a b.xml", 0, "cannot open: %s", "nope");
+	x = pcifix_diag_add(&d, PCIFIX_R_IO_ERROR, "a b.xml", 0, "cannot open: %s", "nope");
 	pcifix_diag_set_hint(x, "check the path");
 	s = printed(x, PCIFIX_FORMAT_TEXT);
 	ck_assert_str_eq(s, "pcifix: a b.xml: error: cannot open: nope [io-error]\n"
@@ -1432,7 +1433,7 @@ START_TEST(test_diag_print)
 	free(s);
 
 	/* Control characters in a message stay inside the JSON string. */
-	x = pcifix_diag_add(&d, "xml-syntax", "t\tx\n.xml", 1, "a\nb\\c\"d\x01");
+	x = pcifix_diag_add(&d, PCIFIX_R_XML_SYNTAX, "t\tx\n.xml", 1, "a\nb\\c\"d\x01");
 	s = printed(x, PCIFIX_FORMAT_JSON);
 	ck_assert(is_json_line(s, strlen(s)));
 	ck_assert_uint_eq(count_lines(s), 1);

@@ -343,6 +343,25 @@ START_TEST(test_connect_flags)
 }
 END_TEST
 
+/* The rule table: an entry for every id, in enum order, each findable by name. */
+START_TEST(test_rules_table)
+{
+	size_t n, i;
+	const struct pcifix_rule *r = pcifix_rules(&n);
+
+	ck_assert_uint_eq(n, PCIFIX_R__COUNT);
+	ck_assert_uint_le(n, PCIFIX_MAX_RULES);
+	for (i = 0; i < n; i++) {
+		ck_assert_msg(r[i].id != NULL && r[i].summary != NULL, "rule %zu has no entry", i);
+		ck_assert(pcifix_rule_find(r[i].id) == &r[i]);
+		ck_assert_int_eq(pcifix_rule_index(r[i].id), (int)i);
+	}
+	ck_assert_str_eq(r[PCIFIX_R_IO_ERROR].id, "io-error");
+	ck_assert_str_eq(r[PCIFIX_R_WOULD_CHANGE].id, "would-change");
+	ck_assert_ptr_null(pcifix_rule_find("nonsense"));
+}
+END_TEST
+
 static Suite *
 tables_suite(void)
 {
@@ -362,6 +381,7 @@ tables_suite(void)
 	tcase_add_test(tc, test_machine_ch);
 	tcase_add_test(tc, test_machine_rows_complete);
 	tcase_add_test(tc, test_chipsets);
+	tcase_add_test(tc, test_rules_table);
 	suite_add_tcase(su, tc);
 	tc = tcase_create("flags");
 	tcase_add_loop_test(tc, test_connect_flags, 0, sizeof(flag_cases) / sizeof(flag_cases[0]));
