@@ -43,7 +43,7 @@ insert_controller(struct pcifix_plan *plan, struct pcifix_adev *a, bool companio
 	plan->nctrls++;
 }
 
-/* used[i]: whether a controller of `type` has index i (0..n; higher ones cannot be the lowest free). */
+/* used[i]: whether a controller of `type` has index i (0..n: a higher one is never the lowest free). */
 static void
 mark_used(const struct pcifix_plan *plan, const char *type, bool *used, size_t n)
 {

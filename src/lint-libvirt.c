@@ -198,7 +198,8 @@ pcifix_lint_controllers(struct pcifix_actx *c)
 		if (!pcifix_streq(p->type, a->type) || p->index != a->index ||
 		    (pcifix_adev_is_usb2(p) && pcifix_adev_is_usb2(a) && !pcifix_streq(p->model, a->model)))
 			continue;
-		pcifix_actx_report(c, plan->ctrls[p->order > a->order ? p->order : a->order], PCIFIX_R_PCI_CONTROLLER,
+		pcifix_actx_report(c, plan->ctrls[p->order > a->order ? p->order : a->order],
+				   PCIFIX_R_PCI_CONTROLLER,
 		       pcifix_xasprintf("multiple '%s' controllers with index '%lld'", a->type,
 					a->index));
 		rc = -1;
