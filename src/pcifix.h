@@ -1024,4 +1024,29 @@ enum pcifix_exit pcifix_process_buffer(const char *file, const char *bytes, size
 				       const struct pcifix_opts *opts,
 				       struct pcifix_buf *out, struct pcifix_diags *diags);
 
+/* ---- cli.c: the command line ---------------------------------------- */
+
+/* The command line's values as popt leaves them (main owns the strings). */
+struct pcifix_cli {
+	int in_place, check, diff, list, fix_none, ch_slot0;
+	int pci_segments;                  /* --pci-segments; 1 unless given */
+	char *output, *format, *ch_order, *ch_console, *max_size;
+	const char **warn;                 /* -W, NULL-terminated, or NULL */
+	const char *const *files;          /* the FILE arguments */
+	size_t nfiles;
+};
+
+/*
+ * Checks `cli` and fills `opts` (whose strings point into `cli`):
+ * PCIFIX_EXIT_OK, or PCIFIX_EXIT_USAGE with the reason written to `err`.
+ */
+enum pcifix_exit pcifix_cli_opts(const struct pcifix_cli *cli, struct pcifix_opts *opts,
+				 FILE *err);
+/* Frees the strings popt allocated in `cli`. */
+void pcifix_cli_free(struct pcifix_cli *cli);
+/* "10M", "512K", "2G" or bytes (at least 1): 0 and *out, or -1. */
+int pcifix_parse_size(const char *s, size_t *out);
+/* --rules: every rule, its default severity and summary. */
+void pcifix_print_rules(FILE *out);
+
 #endif

@@ -5,7 +5,7 @@
 # Fails when mandoc -Tlint -Wwarning prints anything, when a rule id of
 # src/diag.c is missing from the man page's rule list (or listed there with
 # another severity, or listed there but not in src/diag.c), or when a long
-# option of the popt table in src/pcifix.c is missing from the man page or
+# option of the popt table in src/main.c is missing from the man page or
 # from README.md.
 
 set -u
@@ -13,7 +13,7 @@ set -u
 top_srcdir=${top_srcdir:-$(dirname "$0")/..}
 man=$top_srcdir/man/pcifix.1
 diag=$top_srcdir/src/diag.c
-main=$top_srcdir/src/pcifix.c
+main=$top_srcdir/src/main.c
 readme=$top_srcdir/README.md
 fail=0
 
@@ -86,10 +86,10 @@ nopts=0
 for o in $opts; do
 	nopts=$((nopts + 1))
 	if ! printf '%s\n' "$mansrc" | grep -q -- "Fl -$o\\([^a-z0-9-]\\|\$\\)"; then
-		err "option --$o (src/pcifix.c) is missing from the man page"
+		err "option --$o (src/main.c) is missing from the man page"
 	fi
 	if ! grep -q -- "--$o\\([^a-z0-9-]\\|\$\\)" "$readme"; then
-		err "option --$o (src/pcifix.c) is missing from README.md"
+		err "option --$o (src/main.c) is missing from README.md"
 	fi
 done
 

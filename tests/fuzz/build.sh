@@ -6,7 +6,7 @@
 # fuzz_diff.c) is beside it.  Exit status 77 when clang or libFuzzer is
 # missing (apt-get install -y clang libclang-rt-14-dev), 1 when the build fails.
 #
-# The sources are compiled directly (every src/*.c but main's src/pcifix.c),
+# The sources are compiled directly (every src/*.c but main's src/main.c),
 # not taken from src/libpcifix.a, so the fuzzer is instrumented whatever the
 # tree was configured with; they are copied to OUTDIR/src first (with
 # OUTDIR/src/SNAPSHOT naming the commit) so stack traces match the code
@@ -73,7 +73,7 @@ cp "$top"/src/*.c "$top"/src/*.h "$out/src/"
 srcs=
 for f in "$out"/src/*.c; do
 	case $f in
-	*/src/pcifix.c) ;;
+	*/src/main.c) ;;
 	*) srcs="$srcs $f" ;;
 	esac
 done
