@@ -35,7 +35,11 @@
 # cleanly: the fuzzers stop, their executions count, the replay and the
 # summary still happen.
 #
-# Environment: PCIFIX_FUZZ_DIR; FUZZ_JOBS; FUZZ_FAST; FUZZ_ARGS (more
+# FUZZ_TARGET=diff fuzzes the differential target (fuzz_diff.c) instead of
+# fuzz_pcifix (FUZZ_TARGET=pcifix, the default); the corpus, artifacts and
+# history of each target are kept apart (corpus-diff/, artifacts/diff-*).
+#
+# Environment: PCIFIX_FUZZ_DIR; FUZZ_JOBS; FUZZ_FAST; FUZZ_TARGET; FUZZ_ARGS (more
 # libFuzzer flags); PCIFIX_FUZZ_IDEMPOTENT (default 1 here) and
 # PCIFIX_FUZZ_LAX=1 (see fuzz_pcifix.c).
 
@@ -52,22 +56,34 @@ case $jobs in
 '' | *[!0-9]* | 0) echo "run.sh: FUZZ_JOBS must be a positive number" >&2; exit 2 ;;
 esac
 work=${PCIFIX_FUZZ_DIR:-${TMPDIR:-/tmp}/pcifix-fuzz}
-mkdir -p "$work/corpus" "$work/artifacts" "$work/build" || exit 1
+target=${FUZZ_TARGET:-pcifix}
+case $target in
+pcifix) corpus_dir=$work/corpus prefix= ;;
+diff) corpus_dir=$work/corpus-diff prefix=diff- ;;
+*) echo "run.sh: FUZZ_TARGET must be pcifix or diff" >&2; exit 2 ;;
+esac
+mkdir -p "$corpus_dir" "$work/artifacts" "$work/build" || exit 1
 PCIFIX_FUZZ_IDEMPOTENT=${PCIFIX_FUZZ_IDEMPOTENT:-1}
 export PCIFIX_FUZZ_IDEMPOTENT
 
 checker=$("$here/build.sh" "$work/build")
 st=$?
 [ "$st" -eq 0 ] || exit "$st"
+if [ "$target" = diff ]; then
+	checker=$(dirname "$checker")/fuzz_diff
+fi
 fuzzer=$checker
 if [ "${FUZZ_FAST:-0}" = 1 ]; then
 	fuzzer=$(FUZZ_SANITIZE=fuzzer "$here/build.sh" "$work/build-fast")
 	st=$?
 	[ "$st" -eq 0 ] || exit "$st"
+	if [ "$target" = diff ]; then
+		fuzzer=$(dirname "$fuzzer")/fuzz_diff
+	fi
 fi
 rm -rf "$work/seeds"
 nseeds=$("$here/seed.sh" "$work/seeds") || exit 1
-echo "fuzz: $nseeds seeds, corpus in $work/corpus, $secs s, $jobs job(s), $(basename "$(dirname "$fuzzer")")"
+echo "fuzz: $nseeds seeds, corpus in $corpus_dir, target $target, $secs s, $jobs job(s), $(basename "$(dirname "$fuzzer")")"
 
 rm -f "$work/stop"
 stopping() {
@@ -82,7 +98,8 @@ on_signal() {
 trap on_signal INT TERM
 
 artifacts() {
-	find "$work/artifacts" -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' | wc -l
+	find "$work/artifacts" -name "${prefix}crash-*" -o -name "${prefix}leak-*" \
+		-o -name "${prefix}timeout-*" -o -name "${prefix}oom-*" | wc -l
 }
 
 # One job: segments until the time is up; writes "EXECUTIONS CRASHES" to $work/job.J.
@@ -99,8 +116,8 @@ job() {
 		# shellcheck disable=SC2086 # FUZZ_ARGS is a list of flags
 		"$fuzzer" -dict="$here/xml.dict" -max_len=65536 -max_total_time="$left" \
 			-timeout=25 -rss_limit_mb=2560 -print_final_stats=1 -reload=1 \
-			-artifact_prefix="$work/artifacts/" ${FUZZ_ARGS:-} \
-			"$work/corpus" "$work/seeds" >"$log" 2>&1
+			-artifact_prefix="$work/artifacts/$prefix" ${FUZZ_ARGS:-} \
+			"$corpus_dir" "$work/seeds" >"$log" 2>&1
 		rc=$?
 		# An interruption we asked for is no crash.
 		if [ "$rc" -eq 72 ] && stopping; then
@@ -113,7 +130,7 @@ job() {
 			crashes=$((crashes + 1))
 			{
 				echo "fuzz: job $j segment $segment ended with status $rc; its report:"
-				grep -E -A 40 '^==[0-9]+== ?ERROR|runtime error|^fuzz_pcifix:|ALARM|out-of-memory|deadly signal' "$log" |
+				grep -E -A 40 '^==[0-9]+== ?ERROR|runtime error|^fuzz_pcifix:|^fuzz_diff:|ALARM|out-of-memory|deadly signal' "$log" |
 					head -n 60 | sed 's/^/  /'
 			} >&2
 			[ "$crashes" -lt 20 ] || break
@@ -148,25 +165,27 @@ done
 line=$(cat "$work"/log."$stamp".*.* | grep -E '^#[0-9]+.* cov: ' | tail -n 1)
 cov=$(printf '%s\n' "$line" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
 ft=$(printf '%s\n' "$line" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
-corpus=$(find "$work/corpus" -type f | wc -l)
+corpus=$(find "$corpus_dir" -type f | wc -l)
 
 if [ "$fuzzer" != "$checker" ]; then
 	# Every input the fast build kept, and whatever it flagged, through ASan+UBSan.
-	find "$work/corpus" "$work/artifacts" -type f ! -name 'slow-unit-*' >"$work/replay.list"
+	find "$corpus_dir" -type f >"$work/replay.list"
+	find "$work/artifacts" -type f -name "$prefix*" ! -name "${prefix}slow-unit-*" \
+		! -name "${prefix}asan-*" >>"$work/replay.list"
 	echo "fuzz: replaying $(wc -l <"$work/replay.list") inputs on the ASan+UBSan build"
 	# Batches of files: libFuzzer runs each file given by name once, and
 	# stops at the first failure, which leaves an asan-crash-* artifact.
-	before=$(find "$work/artifacts" -name 'asan-*' | wc -l)
+	before=$(find "$work/artifacts" -name "${prefix}asan-*" | wc -l)
 	xargs -d '\n' -n 200 "$checker" -runs=1 -timeout=25 -rss_limit_mb=2560 \
-		-artifact_prefix="$work/artifacts/asan-" <"$work/replay.list" >"$work/replay.log" 2>&1
+		-artifact_prefix="$work/artifacts/${prefix}asan-" <"$work/replay.list" >"$work/replay.log" 2>&1
 	rc=$?
-	bad=$(($(find "$work/artifacts" -name 'asan-*' | wc -l) - before))
+	bad=$(($(find "$work/artifacts" -name "${prefix}asan-*" | wc -l) - before))
 	if [ "$rc" -ne 0 ] && [ "$bad" -eq 0 ]; then
 		bad=1
 	fi
 	if [ "$bad" -ne 0 ]; then
 		echo "fuzz: ASan+UBSan replay failed (status $rc):" >&2
-		grep -E -A 30 '^==[0-9]+== ?ERROR|runtime error|^fuzz_pcifix:' "$work/replay.log" |
+		grep -E -A 30 '^==[0-9]+== ?ERROR|runtime error|^fuzz_pcifix:|^fuzz_diff:' "$work/replay.log" |
 			head -n 60 | sed 's/^/  /' >&2
 	fi
 	echo "fuzz: replay: $bad failed"
@@ -176,7 +195,7 @@ fi
 elapsed=$(($(date +%s) - start))
 [ "$elapsed" -gt 0 ] || elapsed=1
 commit=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)
-echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) $commit ${elapsed}s $total executions $jobs job(s) fast=${FUZZ_FAST:-0} crashes=$crashes" >>"$work/history"
+echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) $commit ${elapsed}s $total executions $jobs job(s) fast=${FUZZ_FAST:-0} target=$target crashes=$crashes" >>"$work/history"
 echo "fuzz: artifacts in $work/artifacts (slow-unit-*: an input that took more than 10 s, not a crash):"
 ls -l "$work/artifacts" | sed 's/^/  /'
 echo "fuzz: executions $total in $elapsed s ($((total / elapsed))/s), coverage cov ${cov:-?} ft ${ft:-?}, corpus $corpus inputs, crashes $crashes"
