@@ -8,7 +8,8 @@
  *    pcifix_X_free(); pcifix_X_free(NULL) is a no-op;
  *  - a returned `char *` belongs to the caller (free() it); a `const char *`
  *    is borrowed and lives as long as the object it came from;
- *  - libxml2 never leaks out of xml.c: its strings are copied there.
+ *  - libxml2 never leaks out of xml-libxml.c: it only judges the bytes and
+ *    counts elements; the tree is our own scanner's (xml-scan.c).
  *  - allocation failure aborts through pcifix_oom(); no caller checks for NULL
  *    from the x-allocators.
  */
@@ -16,6 +17,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -267,6 +269,31 @@ struct pcifix_node *pcifix_node_child(const struct pcifix_node *n, const char *n
  * beyond 256 bytes the file's indentation unit once per level instead.
  */
 char *pcifix_node_indent(const struct pcifix_doc *doc, const struct pcifix_node *n);
+
+/* xml.c's two readings (xml-libxml.c, xml-scan.c) and what passes between them. */
+
+/* What libxml2 saw of each element, in document order. */
+struct pcifix_xml_seen {
+	uint32_t *name_hash;    /* pcifix_xml_hash() of the qualified name */
+	bool *in_ns;            /* has a namespace URI */
+	size_t n;
+	size_t cap;
+};
+
+/* FNV-1a over `n` bytes, continuing from `h` (start: 2166136261). */
+uint32_t pcifix_xml_hash(uint32_t h, const char *s, size_t n);
+/* XML's white space. */
+bool pcifix_xml_is_ws(char c);
+/*
+ * The libxml2 pass: 0 and `seen` filled (pcifix_xml_seen_free() it), or -1
+ * with a diagnostic.  No network, no DTD, no entity substitution.
+ */
+int pcifix_xml_libxml(const char *bytes, size_t len, const char *file,
+		      struct pcifix_diags *diags, struct pcifix_xml_seen *seen);
+void pcifix_xml_seen_free(struct pcifix_xml_seen *seen);
+/* The scanner: doc->nodes from doc->bytes; 0, or -1 with an internal-error diagnostic. */
+int pcifix_xml_scan(struct pcifix_doc *doc, const struct pcifix_xml_seen *seen,
+		    struct pcifix_diags *diags);
 
 /* ---- model.c: element tree -> domain model --------------------------- */
 
