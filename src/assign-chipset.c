@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pcifix.h"
+#include "engine.h"
 
 static bool
 pin_matches(const struct pcifix_pin *p, const struct pcifix_adev *a)

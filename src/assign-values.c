@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pcifix.h"
+#include "engine.h"
 
 static int
 ll_cmp(const void *pa, const void *pb)

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pcifix.h"
+#include "engine.h"
 
 /*
  * This follows what libvirt 9.0 does at `virsh define`, step by step:

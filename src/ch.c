@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pcifix.h"
+#include "engine.h"
 
 /*
  * Cloud Hypervisor puts every PCI device at function 0 of bus 0 of a PCI

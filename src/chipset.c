@@ -1,7 +1,7 @@
 /* chipset.c - the PIIX3 and ICH9 as data: their own functions, the devices they pin, USB2 sets. */
 #include "config.h"
 
-#include "pcifix.h"
+#include "engine.h"
 
 /*
  * What libvirt 9.0 does for each chipset before it places anything else

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "pcifix.h"
+#include "engine.h"
 
 /*
  * Everything pcifix knows about a device kind, in one row; the engine reads

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pcifix.h"
+#include "engine.h"
 
 /* <target><node>N</node></target> must name a cell of <cpu><numa>. */
 static bool

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pcifix.h"
+#include "engine.h"
 
 #define MAX_BUSES 256   /* PCI controller indexes go up to 255 */
 

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "pcifix.h"
+#include "engine.h"
 
 /*
  * The machines libvirt 9.0's QEMU driver knows, and Cloud Hypervisor.  A

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "pcifix.h"
+#include "engine.h"
 
 /*
  * What each PCI controller model offers downstream (its bus) and needs

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pcifix.h"
+#include "engine.h"
 
 struct pcifix_adev *
 pcifix_plan_new_adev(struct pcifix_plan *plan)

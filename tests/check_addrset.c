@@ -4,7 +4,7 @@
 #include <check.h>
 #include <stdlib.h>
 
-#include "pcifix.h"
+#include "engine.h"
 
 static const unsigned DEV = PCIFIX_CF_PCI_DEVICE | PCIFIX_CF_HOTPLUG | PCIFIX_CF_AUTOASSIGN;
 static const unsigned PCIE = PCIFIX_CF_PCIE_DEVICE | PCIFIX_CF_HOTPLUG | PCIFIX_CF_AUTOASSIGN;
