@@ -24,13 +24,17 @@ pcifix_assign_zpci(struct pcifix_actx *c)
 	size_t k, i, pass, nfids = 0, nf = 0;
 	int rc = 0;
 
-	/* What the file wrote is taken first. */
+	/*
+	 * What the file wrote is taken first: on every device that writes an
+	 * id, as pcifix_lint_zpci() counts duplicates (a PCI address on a
+	 * device pcifix does not place still reserves its ids).
+	 */
 	for (i = 0; i < plan->ndevs; i++) {
 		struct pcifix_adev *a = plan->devs[i];
 
-		if (a->state == PCIFIX_A_PCI && a->zpci_uid > 0)
+		if (a->dev && a->zpci_uid > 0 && a->zpci_uid <= 0xffff)
 			uids[a->zpci_uid] = 1;
-		if (a->state == PCIFIX_A_PCI && a->zpci_fid >= 0)
+		if (a->dev && a->zpci_fid >= 0)
 			fids[nfids++] = a->zpci_fid;
 	}
 	qsort(fids, nfids, sizeof(*fids), ll_cmp);
