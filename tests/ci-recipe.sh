@@ -15,24 +15,11 @@
 # Environment: PCIFIX (default ./src/pcifix), top_srcdir (default: the
 # directory above this script).
 
-LC_ALL=C
-export LC_ALL
-: "${PCIFIX:=./src/pcifix}"
-case $PCIFIX in
-/*) ;;
-*) PCIFIX=$(pwd)/$PCIFIX ;;
-esac
-if [ -z "${top_srcdir:-}" ]; then
-	top_srcdir=$(cd "$(dirname "$0")/.." && pwd)
-fi
-me='ci-recipe'
-
-command -v git >/dev/null 2>&1 || { echo "$me: SKIP: git not found"; exit 77; }
-[ -x "$PCIFIX" ] || { echo "$me: ERROR: PCIFIX=$PCIFIX is not executable"; exit 99; }
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/pcifix-ci-recipe.XXXXXX") || exit 99
-trap 'rm -rf "$work"' EXIT
-trap 'exit 130' HUP INT TERM
+me=ci-recipe
+. "$(dirname "$0")/setup"
+command -v git >/dev/null 2>&1 || skip "git not found"
+need_pcifix
+make_work
 
 passed=0
 failed=0

@@ -29,35 +29,10 @@
 #
 # Usage: tests/cli.sh
 
-LC_ALL=C
-export LC_ALL
-
-: "${PCIFIX:=./src/pcifix}"
-case $PCIFIX in
-/*) ;;
-*) PCIFIX=$(pwd)/$PCIFIX ;;
-esac
-if [ -z "${top_srcdir:-}" ]; then
-	top_srcdir=$(cd "$(dirname "$0")/.." && pwd)
-fi
-data=$top_srcdir/tests/data
-
-if [ ! -x "$PCIFIX" ]; then
-	echo "cli: $PCIFIX is not an executable program (build it with 'make src/pcifix')" >&2
-	exit 1
-fi
-vg=
-if [ "${PCIFIX_VALGRIND:-no}" = yes ]; then
-	if ! command -v valgrind >/dev/null 2>&1; then
-		echo "cli: PCIFIX_VALGRIND=yes but valgrind is not installed" >&2
-		exit 1
-	fi
-	vg=yes
-fi
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/pcifix-cli.XXXXXX") || exit 1
-trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
-trap 'exit 1' HUP INT TERM
+me=cli
+. "$(dirname "$0")/setup"
+need_pcifix
+make_work
 
 passed=0
 failed=0

@@ -59,16 +59,9 @@
 #        tests/golden-libvirt.sh --make NAME...
 #        tests/golden-libvirt.sh --make-from-output NAME...
 
-LC_ALL=C
-export LC_ALL
-
-if [ -z "${top_srcdir:-}" ]; then
-	top_srcdir=$(cd "$(dirname "$0")/.." && pwd)
-fi
-if ! command -v python3 >/dev/null 2>&1; then
-	echo "golden-libvirt: python3 not found: skipped"
-	exit 77
-fi
+me=golden-libvirt
+. "$(dirname "$0")/setup"
+command -v python3 >/dev/null 2>&1 || skip "python3 not found"
 
 exec python3 - "$top_srcdir" "$@" <<'PY'
 import collections

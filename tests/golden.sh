@@ -52,40 +52,15 @@
 # Usage: tests/golden.sh [NAME...]   (default: every case)
 # Exit status: 0 when every case passed, 1 otherwise.
 
-LC_ALL=C
-export LC_ALL
-
-: "${PCIFIX:=./src/pcifix}"
-case $PCIFIX in
-/*) ;;
-*) PCIFIX=$(pwd)/$PCIFIX ;;
-esac
-if [ -z "${top_srcdir:-}" ]; then
-	top_srcdir=$(cd "$(dirname "$0")/.." && pwd)
-fi
-data=$top_srcdir/tests/data
+me=golden
+. "$(dirname "$0")/setup"
 regen=${PCIFIX_REGENERATE:-0}
-
-if [ ! -x "$PCIFIX" ]; then
-	echo "golden: $PCIFIX is not an executable program (build it with 'make src/pcifix')" >&2
-	exit 1
-fi
+need_pcifix
 if [ ! -d "$data" ]; then
 	echo "golden: no directory $data" >&2
-	exit 1
+	exit 99
 fi
-vg=
-if [ "${PCIFIX_VALGRIND:-no}" = yes ]; then
-	if ! command -v valgrind >/dev/null 2>&1; then
-		echo "golden: PCIFIX_VALGRIND=yes but valgrind is not installed" >&2
-		exit 1
-	fi
-	vg=yes
-fi
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/pcifix-golden.XXXXXX") || exit 1
-trap 'rm -rf "$work"' EXIT
-trap 'exit 1' HUP INT TERM
+make_work
 
 passed=0
 failed=0

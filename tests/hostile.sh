@@ -26,28 +26,16 @@
 # HOSTILE_KEEP=1 keeps the work directory.
 
 set -u
-LC_ALL=C
-export LC_ALL
-
-: "${PCIFIX:=./src/pcifix}"
-case $PCIFIX in
-/*) ;;
-*) PCIFIX=$(pwd)/$PCIFIX ;;
-esac
-if [ ! -x "$PCIFIX" ]; then
-	echo "hostile: $PCIFIX is not an executable program (build it with 'make src/pcifix')" >&2
-	exit 1
-fi
+me=hostile
+. "$(dirname "$0")/setup"
+need_pcifix
 limit_s=${HOSTILE_TIMEOUT:-300}
-top=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/pcifix-hostile.XXXXXX") || exit 1
+top=$top_srcdir
 if [ "${HOSTILE_KEEP:-0}" = 1 ]; then
-	echo "hostile: work directory $work (kept)"
+	make_work keep
 else
-	trap 'rm -rf "$work"' EXIT
+	make_work
 fi
-trap 'exit 1' HUP INT TERM
 
 # How to measure the peak RSS (KB) of one command.
 if /usr/bin/time -f %M -o "$work/probe.rss" true 2>/dev/null && [ -s "$work/probe.rss" ]; then

@@ -25,8 +25,8 @@
 #   LIBVIRT_CORPUS  the corpus (default /var/tmp/pcifix-libvirt-corpus)
 #   LIBVIRT_CORPUS_KEEP  directory to keep the work in (in/ lv/ fix/ relv/ check/)
 
-LC_ALL=C
-export LC_ALL
+me=libvirt-corpus
+. "$(dirname "$0")/setup"
 here=$(cd "$(dirname "$0")" && pwd)
 lv=$here/libvirt/lv-assign
 PCIFIX=${PCIFIX:-./src/pcifix}

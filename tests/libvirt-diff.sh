@@ -38,8 +38,8 @@
 # Domain names: x86_64 ones are f-NNNNN (fresh) and l-NNNNN (legacy), the
 # others carry the architecture: aarch64-f-NNNNN, ppc64-l-NNNNN, ...
 
-LC_ALL=C
-export LC_ALL
+me=libvirt-diff
+. "$(dirname "$0")/setup"
 here=$(cd "$(dirname "$0")" && pwd)
 lv=$here/libvirt/lv-assign
 gen=$here/libvirt/gen.py

@@ -34,8 +34,8 @@
 #   LIBVIRT_LINT_VERBOSE 1 (default): show libvirt's and pcifix's messages for
 #                        every rejected domain; 0: only for failures
 
-LC_ALL=C
-export LC_ALL
+me=libvirt-lint
+. "$(dirname "$0")/setup"
 here=$(cd "$(dirname "$0")" && pwd)
 lv=$here/libvirt/lv-assign
 gen=$here/libvirt/gen_invalid.py

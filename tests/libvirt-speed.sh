@@ -20,8 +20,8 @@
 # Environment: LIBVIRT_SPEED_N (default 200), LIBVIRT_SPEED_LIMIT (seconds,
 # default 60); LV_ASSIGN_* as lv-assign reads them.
 
-LC_ALL=C
-export LC_ALL
+me=libvirt-speed
+. "$(dirname "$0")/setup"
 here=$(cd "$(dirname "$0")" && pwd)
 lv=$here/libvirt/lv-assign
 N=${LIBVIRT_SPEED_N:-200}

@@ -10,7 +10,8 @@
 
 set -u
 
-top_srcdir=${top_srcdir:-$(dirname "$0")/..}
+me=mandoc-lint
+. "$(dirname "$0")/setup"
 man=$top_srcdir/man/pcifix.1
 diag=$top_srcdir/src/diag.c
 main=$top_srcdir/src/main.c

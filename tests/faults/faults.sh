@@ -53,33 +53,18 @@
 # FAULTS_BIG_MB (default 20).
 
 set -u
-LC_ALL=C
-export LC_ALL
-
-: "${PCIFIX:=./src/pcifix}"
-case $PCIFIX in
-/*) ;;
-*) PCIFIX=$(pwd)/$PCIFIX ;;
-esac
+me=faults
+. "$(dirname "$0")/../setup"
 here=$(cd "$(dirname "$0")" && pwd)
 kills=${FAULTS_KILLS:-50}
 big_mb=${FAULTS_BIG_MB:-20}
 seed=${FAULTS_SEED:-$(( $(date +%s) % 32768 ))}
 RANDOM=$seed
 
-if [ ! -x "$PCIFIX" ]; then
-	echo "faults: $PCIFIX is not an executable program" >&2
-	exit 1
-fi
+need_pcifix
 cc=${CC:-cc}
-if ! command -v "$cc" >/dev/null 2>&1; then
-	echo "faults: SKIP: no C compiler ($cc) to build the preload shim"
-	exit 77
-fi
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/pcifix-faults.XXXXXX") || exit 1
-trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
-trap 'exit 1' HUP INT TERM
+command -v "$cc" >/dev/null 2>&1 || skip "no C compiler ($cc) to build the preload shim"
+make_work
 chmod 755 "$work"
 
 if ! "$cc" -O1 -shared -fPIC -o "$work/shim.so" "$here/shim.c" -ldl >"$work/cc.log" 2>&1 ||

@@ -28,18 +28,14 @@
 # (default ./src/pcifix).
 
 set -u
-LC_ALL=C
-export LC_ALL
-: "${PCIFIX:=./src/pcifix}"
-case $PCIFIX in /*) ;; *) PCIFIX=$(pwd)/$PCIFIX ;; esac
+me=trust
+. "$(dirname "$0")/../setup"
+need_pcifix
 here=$(cd "$(dirname "$0")" && pwd)
-top=${top_srcdir:-$(cd "$here/../.." && pwd)}
+top=$top_srcdir
 cc=${CC:-cc}
-command -v "$cc" >/dev/null 2>&1 || { echo "trust: SKIP: no C compiler"; exit 77; }
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/pcifix-trust.XXXXXX") || exit 1
-trap 'rm -rf "$work"' EXIT
-trap 'exit 1' HUP INT TERM
+command -v "$cc" >/dev/null 2>&1 || skip "no C compiler"
+make_work
 "$cc" -O1 -shared -fPIC -o "$work/shim.so" "$here/shim.c" -ldl 2>"$work/cc.log" ||
     { echo "trust: SKIP: cannot build shim.c"; cat "$work/cc.log"; exit 77; }
 dom=$top/data/pc-basic.xml

@@ -17,11 +17,12 @@
 # Exit status: 0 every case passed with no valgrind report, 1 otherwise,
 # 77 no valgrind (or an ASan-built $PCIFIX).
 
-LC_ALL=C
-export LC_ALL
-
+# A PCIFIX given by the caller is used as it is; without one, a build of our own.
+given=${PCIFIX:-}
+me=valgrind-golden
+. "$(dirname "$0")/../setup"
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
+top=$top_srcdir
 
 if ! command -v valgrind >/dev/null 2>&1; then
 	echo "valgrind-golden: SKIP: valgrind is not installed (apt-get install -y valgrind)"
@@ -31,7 +32,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/pcifix-vg.XXXXXX") || exit 1
 trap 'rm -rf "$work"' EXIT
 trap 'exit 1' HUP INT TERM
 
-if [ -n "${PCIFIX:-}" ]; then
+if [ -n "$given" ]; then
 	case $PCIFIX in
 	/*) ;;
 	*) PCIFIX=$(pwd)/$PCIFIX ;;
