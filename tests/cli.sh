@@ -8,14 +8,14 @@
 # opened.  It uses the inputs in tests/data and data/.
 #
 # A file that pcifix must leave alone is a spelling (CRLF, BOM, ...) of
-# tests/data/dom-q35.xml, which is what libvirt itself wrote for a q35 guest:
+# tests/data/dom/dom-q35.xml, which is what libvirt itself wrote for a q35 guest:
 # every address assigned and every implicit device present, so there is
 # nothing to add to it (tests/golden-libvirt.sh proves it: libvirt's result
 # for it, dom-q35.libvirt.xml, is the file itself for PCI purposes).
 #
 # The man page's examples run on the domains in data/.  What they print is
 # pinned, and proven against real libvirt, by golden cases on copies of
-# those files (tests/data/man-*.xml, each with NAME.libvirt.xml); the checks
+# those files (tests/data/man/man-*.xml, each with NAME.libvirt.xml); the checks
 # here make sure the copies are still the files in data/, and that the
 # commands of the examples print exactly those proven results.
 #
@@ -145,7 +145,7 @@ listing() {
 old='2020-01-02 03:04:05'
 
 # variant KIND: dom-q35.xml spelled in another way, on stdout.
-q35=$data/dom-q35.xml
+q35=$data/dom/dom-q35.xml
 variant() {
 	case $1 in
 	plain) cat "$q35" ;;
@@ -222,7 +222,7 @@ end
 
 begin in-place-one-bad-file
 variant plain >a.xml
-cp "$data/bad-slot-junk.xml" b.xml
+cp "$data/bad/bad-slot-junk.xml" b.xml
 variant bom >c.xml
 for f in a b c; do
 	cp "$f.xml" "$f.orig"
@@ -283,7 +283,7 @@ fi
 end
 
 begin output-bad-input-writes-nothing
-cp "$data/bad-function-8.xml" dom.xml
+cp "$data/bad/bad-function-8.xml" dom.xml
 pcifix -o new.xml dom.xml
 expect_rc 3
 expect_empty "$out"
@@ -321,7 +321,7 @@ end
 
 begin check-bad-file
 variant plain >a.xml
-cp "$data/bad-bus-0x100.xml" b.xml
+cp "$data/bad/bad-bus-0x100.xml" b.xml
 pcifix --check a.xml b.xml
 expect_rc 3
 expect_empty "$out"
@@ -369,7 +369,7 @@ expect_same dom.xml copy.xml
 end
 
 begin stdin-bad
-cp "$data/bad-slot-0x20.xml" dom.xml
+cp "$data/bad/bad-slot-0x20.xml" dom.xml
 stdin=dom.xml
 pcifix -
 expect_rc 3
@@ -382,9 +382,9 @@ end
 
 begin several-files-every-one-processed
 variant plain >a.xml
-cp "$data/bad-slot-junk.xml" b.xml
+cp "$data/bad/bad-slot-junk.xml" b.xml
 variant crlf >c.xml
-cp "$data/bad-unclosed-tag.xml" d.xml
+cp "$data/bad/bad-unclosed-tag.xml" d.xml
 variant no-final-newline >e.xml
 pcifix a.xml b.xml c.xml missing.xml d.xml e.xml
 expect_rc 4
@@ -407,8 +407,8 @@ end
 usage() {
 	begin "usage-$1"
 	shift
-	cp "$data/dom-minimal.xml" dom.xml
-	cp "$data/dom-ch.xml" two.xml
+	cp "$data/dom/dom-minimal.xml" dom.xml
+	cp "$data/dom/dom-ch.xml" two.xml
 	touch -d "$old" dom.xml two.xml
 	before=$(ident dom.xml)
 	files=$(listing)
@@ -478,7 +478,7 @@ end
 # ---- output errors -----------------------------------------------------
 
 begin stdout-write-error
-cp "$data/dom-q35.xml" dom.xml
+cp "$data/dom/dom-q35.xml" dom.xml
 if [ -w /dev/full ]; then
 	"$PCIFIX" dom.xml >/dev/full 2>"$err"
 	rc=$?
@@ -494,7 +494,7 @@ end
 begin external-dtd-not-loaded
 if command -v strace >/dev/null 2>&1 && strace -o /dev/null true >/dev/null 2>&1; then
 	for f in fmt-external-dtd fmt-external-dtd-public bad-external-entity bad-external-parameter-entity; do
-		cp "$data/$f.xml" "$f.xml"
+		cp "$data/${f%%-*}/$f.xml" "$f.xml"
 		strace -f -o "trace.$f" -e trace=open,openat,connect,socket "$PCIFIX" "$f.xml" >/dev/null 2>&1
 		# Only the input file may be opened, apart from the shared libraries
 		# and what a sanitizer runtime reads about its own process.
@@ -519,10 +519,10 @@ end
 
 # ---- the man page's examples -------------------------------------------
 
-# golden NAME: tests/data/NAME.out, with the case's file name in it replaced
+# golden NAME: tests/data/FAMILY/NAME.out, with the case's file name in it replaced
 # by FILE (the name the example uses), on stdout.
 golden() {
-	sed -e "s|$1\\.xml|$2|g" "$data/$1.out"
+	sed -e "s|$1\\.xml|$2|g" "$data/${1%%-*}/$1.out"
 }
 
 begin man-example-inputs-are-golden-cases
@@ -530,11 +530,11 @@ for c in pc-basic:man-pc-basic q35-basic:man-q35-basic q35-basic:man-q35-basic-l
 	legacy-partial:man-legacy-partial legacy-partial:man-legacy-partial-diff \
 	legacy-partial:man-legacy-partial-list legacy-partial:man-legacy-partial-list-json; do
 	f=${c%%:*} g=${c#*:}
-	if ! cmp -s "$top_srcdir/data/$f.xml" "$data/$g.xml"; then
-		note "data/$f.xml differs from tests/data/$g.xml: copy it there, then run"
+	if ! cmp -s "$top_srcdir/data/$f.xml" "$data/${g%%-*}/$g.xml"; then
+		note "data/$f.xml differs from tests/data/${g%%-*}/$g.xml: copy it there, then run"
 		note "  tests/golden-libvirt.sh --make $g and PCIFIX_REGENERATE=1 tests/golden.sh $g"
 	fi
-	[ -f "$data/$g.libvirt.xml" ] || note "tests/data/$g.libvirt.xml is missing: libvirt's result proves $g.out"
+	[ -f "$data/${g%%-*}/$g.libvirt.xml" ] || note "tests/data/${g%%-*}/$g.libvirt.xml is missing: libvirt's result proves $g.out"
 done
 end
 
@@ -547,7 +547,7 @@ pcifix -i web1.xml
 expect_rc 0
 expect_empty "$out"
 expect_empty "$err"
-expect_same "$data/man-pc-basic.out" web1.xml
+expect_same "$data/man/man-pc-basic.out" web1.xml
 [ "$before" != "$(ident web1.xml)" ] || note "web1.xml was not rewritten"
 pcifix --check web1.xml
 expect_rc 0
@@ -589,7 +589,7 @@ expect_same "$t/expected" "$out"
 pcifix -i db1.xml
 expect_rc 0
 expect_empty "$err"
-expect_same "$data/man-legacy-partial.out" db1.xml
+expect_same "$data/man/man-legacy-partial.out" db1.xml
 pcifix --check db1.xml
 expect_rc 0
 expect_empty "$err"
@@ -620,7 +620,7 @@ end
 
 # What libvirt wrote back for web1 has nothing left to add.
 begin man-example-check-libvirt-output
-stdin=$data/man-pc-basic.libvirt.xml
+stdin=$data/man/man-pc-basic.libvirt.xml
 pcifix --check -
 expect_rc 0
 expect_empty "$out"

@@ -3,7 +3,7 @@
 #
 # tests/golden.sh pins what pcifix prints, byte for byte; this script proves
 # that what is pinned is what real libvirt 9.0 does.  For a golden case NAME
-# (tests/data/NAME.xml, see golden.sh) there may be, beside it:
+# (tests/data/FAMILY/NAME.xml, see golden.sh) there may be, beside it:
 #
 #   NAME.libvirt.xml  what libvirt wrote back for NAME.xml (`virsh define` +
 #                     `dumpxml --inactive`, through tests/libvirt/lv-assign);
@@ -83,7 +83,14 @@ EMULATOR = '/usr/bin/qemu-system-x86_64'
 
 
 def path(name, ext):
-    return os.path.join(data, name + ext)
+    # tests/data/FAMILY/NAME.EXT, FAMILY being NAME up to its first '-'
+    return os.path.join(data, name.split('-', 1)[0], name + ext)
+
+
+def read_out(name):
+    # NAME.out, or nothing when the case expects no output (no file)
+    p = path(name, '.out')
+    return read(p) if os.path.exists(p) else b''
 
 
 def read(p, mode='rb'):
@@ -383,7 +390,9 @@ def main():
                      for a in args)
     else:
         wanted = None
-    names = sorted(f[:-4] for f in os.listdir(data)
+    names = sorted(f[:-4] for fam in os.listdir(data)
+                   if os.path.isdir(os.path.join(data, fam))
+                   for f in os.listdir(os.path.join(data, fam))
                    if f.endswith('.xml') and not f.endswith('.libvirt.xml'))
     if wanted is not None:
         names = [n for n in names if n in wanted]
@@ -427,7 +436,7 @@ def main():
                 results.append((n, ['libvirt accepts it, but pcifix exits %d' % rc]))
                 continue
             opts = single_input(n)
-            out = read(path(n, '.out'))
+            out = read_out(n)
             lv = path(n, '.libvirt.xml')
             if opts is None:
                 results.append((n, ['NAME.libvirt.xml for a command on several files']))
@@ -485,7 +494,7 @@ def main():
             opts, files, stdin = split_cmd(n)
             if kind != 'cmd' or opts or len(files) < 2:
                 continue
-            out = read(path(n, '.out'))
+            out = read_out(n)
             pos, probs = 0, []
             for w in files:
                 src = stdin if w == '-' else w
@@ -496,7 +505,7 @@ def main():
                 if words(part)[0] != 'plain':
                     part = plain_by_input.get(inp, part)    # the same input as a plain case
                 if words(part)[0] == 'plain':
-                    want = read(path(part, '.out'))     # that case's own expectation
+                    want = read_out(part)     # that case's own expectation
                     if out[pos:pos + len(want)] != want:
                         probs.append('the output for %s is not %s.out' % (w, part))
                         break

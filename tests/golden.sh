@@ -1,8 +1,9 @@
 #!/bin/sh
-# golden.sh - run pcifix on every tests/data/NAME.xml and compare with what is expected.
+# golden.sh - run pcifix on every tests/data/FAMILY/NAME.xml and compare with what is expected.
 #
-# A case is tests/data/NAME.xml (the input) and, beside it:
-#   NAME.out   expected standard output, byte for byte (required; may be empty)
+# A case is tests/data/FAMILY/NAME.xml (the input), where FAMILY is NAME up
+# to its first '-' (pc-*, q35-*, bad-*, lint-*...), and, beside it:
+#   NAME.out   expected standard output, byte for byte (absent: must be empty)
 #   NAME.err   expected standard error (absent: must be empty)
 #   NAME.rc    expected exit status on one line (absent: 0)
 #   NAME.args  optional: extra arguments on one line, placed before the file,
@@ -12,7 +13,8 @@
 #              A word `<FILE` is not an argument: it makes FILE standard input
 #              (otherwise standard input is /dev/null).
 # Words in .args and .cmd are split at white space; there is no quoting and no
-# globbing.  Every word (or `<FILE`) that names a file in tests/data is copied
+# globbing.  Every word (or `<FILE`) that names a case's file (in its family's
+# folder, found by the same rule) is copied
 # into the work directory first, so a .cmd may use other cases' inputs, e.g.
 # `dom-pc-i440fx.xml multi-good-bad.xml` or `- <stdin-valid.xml`; a word that
 # names no file there (`no-such-file.xml`, `.`) is passed through as it is.
@@ -45,8 +47,9 @@
 #   top_srcdir         the source tree (default: the directory above this script)
 #   PCIFIX_VALGRIND    yes: run every pcifix under valgrind; any report fails the case
 #   PCIFIX_REGENERATE  1: write NAME.out/.err/.rc from the actual results instead of
-#                      comparing (review with `git diff tests/data`).  .err and .rc
-#                      are removed when stderr is empty and the status 0.  Never
+#                      comparing (review with `git diff tests/data`).  .out, .err
+#                      and .rc are removed when stdout is empty, stderr is empty,
+#                      and the status 0.  Never
 #                      accept regenerated expectations without reading them.
 #
 # Usage: tests/golden.sh [NAME...]   (default: every case)
@@ -104,31 +107,32 @@ run() {
 	fi
 }
 
-# copy_input WORD DIR: copy tests/data/WORD into DIR when it is a file there.
+# copy_input WORD DIR: copy a case's file WORD into DIR when there is one.
 copy_input() {
 	case $1 in
 	*/* | '') return 0 ;;
 	esac
-	if [ -f "$data/$1" ]; then
-		cp "$data/$1" "$2/$1"
+	if [ -f "$data/${1%%-*}/$1" ]; then
+		cp "$data/${1%%-*}/$1" "$2/$1"
 	fi
 }
 
 # run_case NAME
 run_case() {
 	name=$1
+	src=$data/${name%%-*}
 	dir=$work/$name
 	problems=
 	mkdir "$dir" || exit 1
-	cp "$data/$name.xml" "$dir/$name.xml" || exit 1
+	cp "$src/$name.xml" "$dir/$name.xml" || exit 1
 	stdin=/dev/null
 	plain=yes
 
 	set -f
 	set --
-	if [ -f "$data/$name.cmd" ]; then
+	if [ -f "$src/$name.cmd" ]; then
 		plain=no
-		words=$(cat "$data/$name.cmd")
+		words=$(cat "$src/$name.cmd")
 		for w in $words; do
 			case $w in
 			'<'*)
@@ -143,9 +147,9 @@ run_case() {
 			esac
 		done
 	else
-		if [ -f "$data/$name.args" ]; then
+		if [ -f "$src/$name.args" ]; then
 			plain=no
-			words=$(cat "$data/$name.args")
+			words=$(cat "$src/$name.args")
 			for w in $words; do
 				copy_input "$w" "$dir"
 				set -- "$@" "$w"
@@ -159,24 +163,28 @@ run_case() {
 	got_rc=$rc
 
 	if [ "$regen" = 1 ]; then
-		cp "$work/$name.stdout" "$data/$name.out"
-		if [ -s "$work/$name.stderr" ]; then
-			cp "$work/$name.stderr" "$data/$name.err"
+		if [ -s "$work/$name.stdout" ]; then
+			cp "$work/$name.stdout" "$src/$name.out"
 		else
-			rm -f "$data/$name.err"
+			rm -f "$src/$name.out"
+		fi
+		if [ -s "$work/$name.stderr" ]; then
+			cp "$work/$name.stderr" "$src/$name.err"
+		else
+			rm -f "$src/$name.err"
 		fi
 		if [ "$got_rc" -ne 0 ]; then
-			echo "$got_rc" >"$data/$name.rc"
+			echo "$got_rc" >"$src/$name.rc"
 		else
-			rm -f "$data/$name.rc"
+			rm -f "$src/$name.rc"
 		fi
 	fi
 
 	exp_rc=0
-	if [ -f "$data/$name.rc" ]; then
-		exp_rc=$(tr -d ' \t\r\n' <"$data/$name.rc")
+	if [ -f "$src/$name.rc" ]; then
+		exp_rc=$(tr -d ' \t\r\n' <"$src/$name.rc")
 	fi
-	exp_err=$data/$name.err
+	exp_err=$src/$name.err
 	if [ ! -f "$exp_err" ]; then
 		exp_err=$work/empty
 		: >"$exp_err"
@@ -185,11 +193,14 @@ run_case() {
 	if [ "$got_rc" != "$exp_rc" ]; then
 		note "exit status: expected $exp_rc, got $got_rc"
 	fi
-	if [ ! -f "$data/$name.out" ]; then
-		note "no $name.out (expected stdout) in tests/data"
-	elif ! cmp -s "$data/$name.out" "$work/$name.stdout"; then
+	exp_out=$src/$name.out
+	if [ ! -f "$exp_out" ]; then
+		exp_out=$work/empty
+		: >"$exp_out"
+	fi
+	if ! cmp -s "$exp_out" "$work/$name.stdout"; then
 		note "stdout differs (- expected, + actual):"
-		problems="$problems$(show_diff "$data/$name.out" "$work/$name.stdout")
+		problems="$problems$(show_diff "$exp_out" "$work/$name.stdout")
 "
 	fi
 	if ! cmp -s "$exp_err" "$work/$name.stderr"; then
@@ -233,15 +244,29 @@ run_case() {
 	fi
 }
 
-# Expectation files without an input are mistakes (a renamed case, a typo).
+# Expectation files without an input are mistakes (a renamed case, a typo),
+# and so is a file outside its family's folder or a case file at the top.
 # NAME.libvirt.xml and NAME.libvirt.err belong to case NAME.
-for f in "$data"/*.out "$data"/*.err "$data"/*.rc "$data"/*.args "$data"/*.cmd \
-	"$data"/*.libvirt.xml; do
+for f in "$data"/*/* "$data"/*; do
 	[ -f "$f" ] || continue
+	b=${f##*/}
+	case $f in
+	"$data/$b")
+		case $b in
+		*.txt) ;;
+		*) echo "FAIL: $b: a case file at the top of $data (it goes in ${b%%-*}/)"
+			failed=$((failed + 1)) ;;
+		esac
+		continue ;;
+	"$data/${b%%-*}/$b") ;;
+	*) echo "FAIL: $b: in ${f%/*}, not in its family's folder ${b%%-*}/"
+		failed=$((failed + 1))
+		continue ;;
+	esac
 	base=${f%.*}
 	base=${base%.libvirt}
 	if [ ! -f "$base.xml" ]; then
-		echo "FAIL: ${f##*/}: no ${base##*/}.xml beside it"
+		echo "FAIL: $b: no ${base##*/}.xml beside it"
 		failed=$((failed + 1))
 	fi
 done
@@ -250,15 +275,15 @@ if [ $# -gt 0 ]; then
 	for arg in "$@"; do
 		name=${arg##*/}
 		name=${name%.xml}
-		if [ ! -f "$data/$name.xml" ]; then
-			echo "FAIL: $name: no $name.xml in $data"
+		if [ ! -f "$data/${name%%-*}/$name.xml" ]; then
+			echo "FAIL: $name: no $name.xml in $data/${name%%-*}"
 			failed=$((failed + 1))
 			continue
 		fi
 		run_case "$name"
 	done
 else
-	for f in "$data"/*.xml; do
+	for f in "$data"/*/*.xml; do
 		[ -f "$f" ] || continue
 		case $f in
 		*.libvirt.xml) continue ;;

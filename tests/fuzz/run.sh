@@ -3,7 +3,7 @@
 #
 # Usage: tests/fuzz/run.sh [SECONDS]        (default 600)
 #
-# Builds the fuzzer (tests/fuzz/build.sh), seeds it from tests/data/*.xml,
+# Builds the fuzzer (tests/fuzz/build.sh), seeds it from tests/data/*/*.xml,
 # data/*.xml and the oracle's examples (tests/fuzz/seed.sh copies them, the
 # originals are never touched), and runs FUZZ_JOBS libFuzzer processes
 # (default 1) on one shared corpus with the XML dictionary tests/fuzz/xml.dict

@@ -3,7 +3,7 @@
 #
 # Usage: tests/fuzz/seed.sh DIR
 # The fuzzer reads its first byte as options (see fuzz_pcifix.c), so every
-# domain from tests/data/*.xml, data/*.xml and /work/shared/oracle/examples/*.xml
+# domain from tests/data/*/*.xml, data/*.xml and /work/shared/oracle/examples/*.xml
 # (ORACLE_EXAMPLES overrides the last) is written once per mode (bytes 0-7)
 # and once with the Cloud Hypervisor and lint options (0xf8).  The sources
 # are only read.  With SEED_CRASHERS=1 the regression cases in
@@ -18,7 +18,7 @@ examples=${ORACLE_EXAMPLES:-/work/shared/oracle/examples}
 
 mkdir -p "$dir"
 n=0
-for f in "$top"/tests/data/*.xml "$top"/data/*.xml "$examples"/*.xml; do
+for f in "$top"/tests/data/*/*.xml "$top"/data/*.xml "$examples"/*.xml; do
 	[ -f "$f" ] || continue
 	b=$(basename "$f" .xml)
 	case $f in
