@@ -190,19 +190,6 @@ enum pcifix_virt {
 	PCIFIX_VIRT_OTHER,
 };
 
-enum pcifix_family {
-	PCIFIX_FAMILY_UNKNOWN = 0,
-	PCIFIX_FAMILY_PC,        /* i440fx */
-	PCIFIX_FAMILY_Q35,
-	PCIFIX_FAMILY_ISAPC,
-	PCIFIX_FAMILY_MICROVM,
-	PCIFIX_FAMILY_VIRT,      /* aarch64/armv7/riscv64 virt */
-	PCIFIX_FAMILY_PSERIES,
-	PCIFIX_FAMILY_S390_CCW,
-	PCIFIX_FAMILY_CH,        /* Cloud Hypervisor: no machine types */
-};
-
-const char *pcifix_family_name(enum pcifix_family f);
 
 struct pcifix_domain {
 	struct pcifix_doc *doc;              /* borrowed */
@@ -210,7 +197,7 @@ struct pcifix_domain {
 	const char *virt_name;
 	const char *arch;                    /* as written, or the default */
 	const char *machine;                 /* as written, or NULL */
-	enum pcifix_family family;           /* from machine, or the arch's default */
+	const char *family;                  /* the row's family, or "unknown" */
 	const struct pcifix_machine *row;    /* machine.c's row; NULL: unknown */
 	struct pcifix_node *devices_node;    /* <devices>, or NULL */
 	struct pcifix_device *devs;          /* document order */
@@ -395,7 +382,7 @@ typedef int pcifix_assign_fn(const struct pcifix_domain *dom, const struct pcifi
 #define PCIFIX_MACHINE_NAMES 6
 
 struct pcifix_machine {
-	enum pcifix_family family;
+	const char *family;              /* what --list calls it: "pc", "q35", "virt"... */
 	enum pcifix_virt virt;           /* PCIFIX_VIRT_CH: Cloud Hypervisor; else QEMU/KVM */
 	const char *arches[PCIFIX_MACHINE_ARCHES];  /* prefixes; none: any */
 	const char *names[PCIFIX_MACHINE_NAMES];    /* '*' at the end: a prefix; none: any */

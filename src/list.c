@@ -203,7 +203,7 @@ list_text(struct topo *t, struct pcifix_buf *out)
 	pcifix_buf_printf(out, "%s: %s %s, machine %s (%s)\n", dom->doc->file,
 			  dom->virt_name ? dom->virt_name : "?", dom->arch,
 			  dom->machine ? dom->machine : "default",
-			  pcifix_family_name(dom->family));
+			  dom->family);
 	if (segments) {
 		/* Cloud Hypervisor: one flat bus per PCI segment. */
 		for (i = 0; i < t->n; i++) {
@@ -345,7 +345,7 @@ list_json(struct topo *t, struct pcifix_buf *out)
 	pcifix_buf_puts(out, ",\"machine\":");
 	pcifix_buf_json_string(out, dom->machine);
 	pcifix_buf_puts(out, ",\"family\":");
-	pcifix_buf_json_string(out, pcifix_family_name(dom->family));
+	pcifix_buf_json_string(out, dom->family);
 	pcifix_buf_printf(out, ",\"assigned\":%s", t->plan->machine ? "true" : "false");
 	pcifix_buf_puts(out, ",\"buses\":[");
 	first = true;

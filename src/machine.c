@@ -16,13 +16,13 @@
  */
 static const struct pcifix_machine rows[] = {
 	{
-		.family = PCIFIX_FAMILY_CH,
+		.family = "cloud-hypervisor",
 		.virt = PCIFIX_VIRT_CH,
 		.assign = pcifix_assign_ch,
 		.segments = true,
 	},
 	{
-		.family = PCIFIX_FAMILY_PC,
+		.family = "pc",
 		.arches = { "x86_64", "i686" },
 		.names = { "pc", "pc-i440fx-*", "pc-0.*", "pc-1.*", "rhel*" },
 		.is_default = true,
@@ -39,7 +39,7 @@ static const struct pcifix_machine rows[] = {
 		.pci_expander_bus = true,
 	},
 	{
-		.family = PCIFIX_FAMILY_Q35,
+		.family = "q35",
 		.arches = { "x86_64", "i686" },
 		.names = { "q35", "pc-q35-*" },
 		.assign = pcifix_assign,
@@ -56,18 +56,18 @@ static const struct pcifix_machine rows[] = {
 		.pcie_expander_bus = true,
 	},
 	{
-		.family = PCIFIX_FAMILY_ISAPC,
+		.family = "isapc",
 		.arches = { "x86_64", "i686" },
 		.names = { "isapc" },
 	},
 	{
-		.family = PCIFIX_FAMILY_MICROVM,
+		.family = "microvm",
 		.arches = { "x86_64" },
 		.names = { "microvm" },
 	},
 	{
 		/* No chipset slots, no default USB and no balloon on aarch64. */
-		.family = PCIFIX_FAMILY_VIRT,
+		.family = "virt",
 		.arches = { "aarch64" },
 		.names = { "virt", "virt-*" },
 		.is_default = true,
@@ -82,7 +82,7 @@ static const struct pcifix_machine rows[] = {
 		.pcie_expander_bus = true,
 	},
 	{
-		.family = PCIFIX_FAMILY_VIRT,
+		.family = "virt",
 		.arches = { "armv7l" },
 		.names = { "virt", "virt-*" },
 		.is_default = true,
@@ -98,7 +98,7 @@ static const struct pcifix_machine rows[] = {
 	},
 	{
 		/* Like aarch64, but with a memballoon, and piix3-uhci for a bare USB. */
-		.family = PCIFIX_FAMILY_VIRT,
+		.family = "virt",
 		.arches = { "riscv64" },
 		.names = { "virt", "virt-*" },
 		.is_default = true,
@@ -114,7 +114,7 @@ static const struct pcifix_machine rows[] = {
 	},
 	{
 		/* Every pci-root is a PHB; growth adds PHBs, never bridges. */
-		.family = PCIFIX_FAMILY_PSERIES,
+		.family = "pseries",
 		.arches = { "ppc64" },
 		.names = { "pseries", "pseries-*" },
 		.is_default = true,
@@ -132,7 +132,7 @@ static const struct pcifix_machine rows[] = {
 	},
 	{
 		/* Virtio devices use ccw; PCI (zPCI) only where a device asks or must. */
-		.family = PCIFIX_FAMILY_S390_CCW,
+		.family = "s390-ccw-virtio",
 		.arches = { "s390x" },
 		.names = { "s390-ccw-virtio", "s390-ccw-virtio-*" },
 		.is_default = true,
@@ -147,24 +147,6 @@ static const struct pcifix_machine rows[] = {
 		.ccw = true,
 	},
 };
-
-static const char *const family_names[] = {
-	[PCIFIX_FAMILY_UNKNOWN] = "unknown",
-	[PCIFIX_FAMILY_PC] = "pc",
-	[PCIFIX_FAMILY_Q35] = "q35",
-	[PCIFIX_FAMILY_ISAPC] = "isapc",
-	[PCIFIX_FAMILY_MICROVM] = "microvm",
-	[PCIFIX_FAMILY_VIRT] = "virt",
-	[PCIFIX_FAMILY_PSERIES] = "pseries",
-	[PCIFIX_FAMILY_S390_CCW] = "s390-ccw-virtio",
-	[PCIFIX_FAMILY_CH] = "cloud-hypervisor",
-};
-
-const char *
-pcifix_family_name(enum pcifix_family f)
-{
-	return family_names[f];
-}
 
 static bool
 arch_matches(const struct pcifix_machine *m, const char *arch)

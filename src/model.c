@@ -373,7 +373,7 @@ pcifix_model_build(struct pcifix_doc *doc, struct pcifix_diags *diags)
 	if (dom->arch == NULL)
 		dom->arch = "x86_64";   /* libvirt takes the host's; pcifix assumes x86_64 */
 	dom->row = pcifix_machine_find(dom->virt, dom->arch, dom->machine);
-	dom->family = dom->row ? dom->row->family : PCIFIX_FAMILY_UNKNOWN;
+	dom->family = dom->row ? dom->row->family : "unknown";
 
 	/* libvirt reads devices from every <devices> child, in order. */
 	for (devs = root->first_child; devs; devs = devs->next) {

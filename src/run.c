@@ -74,7 +74,7 @@ process(const char *file, char *bytes, size_t len, const struct pcifix_opts *opt
 				"pcifix does not assign PCI addresses for %s domains on %s "
 				"machine '%s' yet; the file is left as it is",
 				dom->virt_name ? dom->virt_name : "untyped", dom->arch,
-				dom->machine ? dom->machine : pcifix_family_name(dom->family));
+				dom->machine ? dom->machine : dom->family);
 	} else {
 		size_t i;
 
