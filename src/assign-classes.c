@@ -147,6 +147,10 @@ pcifix_compute_flags(struct pcifix_actx *c)
 		if (a->kind == PCIFIX_KIND_HOSTDEV && a->dev &&
 		    a->dev->addr.type == PCIFIX_ADDR_UNASSIGNED)
 			a->state = PCIFIX_A_OTHER;
+		/* The board's own IDE is not on PCI. */
+		if (c->t->builtin_ide && a->kind == PCIFIX_KIND_CONTROLLER &&
+		    pcifix_streq(a->type, "ide") && a->index == 0)
+			a->flags = 0;
 	}
 	if (c->t->virtio_mmio)
 		virtio_mmio_switch(c);

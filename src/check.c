@@ -165,7 +165,7 @@ check_slots(const struct pcifix_plan *plan, struct pcifix_adev **v, size_t n,
 				at(diags, plan, PCIFIX_R_MULTIFUNCTION_EXTRA, v[k], pcifix_xstrdup(
 				   "multifunction='on' belongs on function 0 only; QEMU ignores it "
 				   "here"));
-		if (f0 == NULL && !chipset_f0) {
+		if (f0 == NULL && !chipset_f0 && !(m && m->zpci_functions)) {
 			struct pcifix_diag *g;
 			char buf[32];
 

@@ -405,6 +405,9 @@ struct pcifix_machine {
 	bool segments;                   /* PCI domains are CHV segments, one bus each */
 	bool pci_expander_bus;           /* libvirt accepts a pci-expander-bus */
 	bool pcie_expander_bus;          /* ... and a pcie-expander-bus */
+	bool zpci_functions;             /* s390x: each PCI function is a zPCI device of its own,
+					    found without function 0: no function-zero rule */
+	bool builtin_ide;                /* IDE controller 0 is the board's own, off PCI (g3beige) */
 	bool sees_each_function;         /* the guest finds a function without function 0
 					    (pseries): function-zero-pseries, not function-zero */
 };

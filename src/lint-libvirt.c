@@ -30,7 +30,7 @@ numa_node_ok(struct pcifix_actx *c, struct pcifix_adev *a)
 	return false;
 }
 
-/* IDE: only the PIIX3's single controller (index 0). */
+/* IDE: only the board's single controller (index 0): the PIIX3's, or g3beige's own. */
 int
 pcifix_lint_ide(struct pcifix_actx *c)
 {
@@ -42,7 +42,7 @@ pcifix_lint_ide(struct pcifix_actx *c)
 
 		if (!pcifix_streq(a->type, "ide"))
 			continue;
-		if (c->t->chipset == NULL || !c->t->chipset->ide) {
+		if (!c->t->builtin_ide && (c->t->chipset == NULL || !c->t->chipset->ide)) {
 			pcifix_actx_report(c, a, PCIFIX_R_PCI_CONTROLLER, pcifix_xstrdup(
 				a->dev ? "IDE controllers are unsupported for this QEMU binary or "
 					 "machine type" :

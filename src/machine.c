@@ -131,6 +131,70 @@ static const struct pcifix_machine rows[] = {
 		.sees_each_function = true,
 	},
 	{
+		/* The Power Macintosh G3 has its IDE on the board (libvirt's "builtin IDE"). */
+		.family = "ppc",
+		.arches = { "ppc64" },
+		.names = { "g3beige" },
+		.assign = pcifix_assign,
+		.root_model = "pci-root",
+		.implicit_usb = "qemu-xhci",
+		.implicit_memballoon = true,
+		.default_nic = "rtl8139",
+		.default_video = "vga",
+		.default_usb = "qemu-xhci",
+		.default_scsi = "lsilogic",
+		.expansion_slot = true,
+		.builtin_ide = true,
+	},
+	{
+		/*
+		 * Every other ppc64 board (powernv*, ppce500, mac99...): libvirt
+		 * gives the arch a plain pci-root, whatever QEMU's board has.
+		 */
+		.family = "ppc",
+		.arches = { "ppc64" },
+		.assign = pcifix_assign,
+		.root_model = "pci-root",
+		.implicit_usb = "qemu-xhci",
+		.implicit_memballoon = true,
+		.default_nic = "rtl8139",
+		.default_video = "vga",
+		.default_usb = "qemu-xhci",
+		.default_scsi = "lsilogic",
+		.expansion_slot = true,
+	},
+	{
+		/* 32-bit PowerPC's default board, with its IDE on the board. */
+		.family = "ppc",
+		.arches = { "ppc" },
+		.names = { "g3beige" },
+		.is_default = true,
+		.assign = pcifix_assign,
+		.root_model = "pci-root",
+		.implicit_usb = "piix3-uhci",
+		.implicit_memballoon = true,
+		.default_nic = "rtl8139",
+		.default_video = "cirrus",
+		.default_usb = "piix3-uhci",
+		.default_scsi = "lsilogic",
+		.expansion_slot = true,
+		.builtin_ide = true,
+	},
+	{
+		/* Other 32-bit PowerPC boards (mac99, ppce500...): the same, no IDE. */
+		.family = "ppc",
+		.arches = { "ppc" },
+		.assign = pcifix_assign,
+		.root_model = "pci-root",
+		.implicit_usb = "piix3-uhci",
+		.implicit_memballoon = true,
+		.default_nic = "rtl8139",
+		.default_video = "cirrus",
+		.default_usb = "piix3-uhci",
+		.default_scsi = "lsilogic",
+		.expansion_slot = true,
+	},
+	{
 		/* Virtio devices use ccw; PCI (zPCI) only where a device asks or must. */
 		.family = "s390-ccw-virtio",
 		.arches = { "s390x" },
@@ -145,6 +209,7 @@ static const struct pcifix_machine rows[] = {
 		.default_scsi = "virtio-scsi",
 		.expansion_slot = true,
 		.ccw = true,
+		.zpci_functions = true,
 	},
 };
 

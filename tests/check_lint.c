@@ -102,6 +102,13 @@ START_TEST(test_function_zero)
 	ck_assert_uint_eq(fired(&f, PCIFIX_R_FUNCTION_ZERO), 1);
 	teardown(&f);
 
+	/* s390x: every zPCI function is a device of its own: no rule. */
+	setup(&f, "s390x", "s390-ccw-virtio");
+	dev_at(&f, PCIFIX_KIND_INTERFACE, 0, 5, 1, PCIFIX_TRI_ABSENT);
+	ck_assert_uint_eq(fired(&f, PCIFIX_R_FUNCTION_ZERO), 0);
+	ck_assert_uint_eq(fired(&f, PCIFIX_R_FUNCTION_ZERO_PSERIES), 0);
+	teardown(&f);
+
 	/* pseries guests see every function: its own, softer rule. */
 	setup(&f, "ppc64", "pseries");
 	dev_at(&f, PCIFIX_KIND_INTERFACE, 0, 5, 1, PCIFIX_TRI_ABSENT);
