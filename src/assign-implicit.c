@@ -263,6 +263,100 @@ add_virtio_serial_controllers(struct pcifix_actx *c)
 	}
 }
 
+/* A virtio-serial controller's ports, as libvirt hands them out. */
+struct vs_ctrl {
+	long long index;
+	size_t nports;          /* ports=, or libvirt's 31 */
+	unsigned char *used;
+};
+
+static void
+vs_add(struct vs_ctrl **v, size_t *n, size_t *cap, long long index, long long ports)
+{
+	struct vs_ctrl *k;
+
+	if (*n == *cap)
+		*v = pcifix_xgrow(*v, cap, 8, sizeof(**v));
+	k = &(*v)[(*n)++];
+	k->index = index;
+	k->nports = ports >= 0 ? (size_t)ports : 31;
+	k->used = pcifix_xcalloc(k->nports + 1, 1);
+}
+
+/* Where device `d` takes a port: 1 when it needs one handed out, 0 when not. */
+static bool
+vs_wants_port(const struct pcifix_device *d, enum pcifix_kind kind)
+{
+	return d->kind == kind && pcifix_streq(d->bus, "virtio") &&
+	       !(d->addr.type == PCIFIX_ADDR_VIRTIO_SERIAL && d->addr.port > 0);
+}
+
+/*
+ * libvirt hands out virtio-serial ports before PCI addresses: written ports
+ * are reserved, then each virtio console (port 0 allowed) and each virtio
+ * channel (from port 1) without a port takes the first free one of the
+ * controllers in list order, or of the controller its address names.  When
+ * every port is taken it adds a controller at the lowest free index, at the
+ * end of the controller list, and that one takes a PCI address too.
+ */
+static void
+autoadd_virtio_serial(struct pcifix_actx *c)
+{
+	const struct pcifix_domain *dom = c->dom;
+	struct vs_ctrl *v = NULL;
+	size_t n = 0, cap = 0, i, k, pass;
+
+	for (i = 0; i < c->plan->nctrls; i++) {
+		const struct pcifix_adev *a = c->plan->ctrls[i];
+
+		if (pcifix_streq(a->type, "virtio-serial") && a->index >= 0)
+			vs_add(&v, &n, &cap, a->index, a->dev ? a->dev->ports : -1);
+	}
+	for (i = 0; i < dom->ndevs; i++) {
+		const struct pcifix_address *ad = &dom->devs[i].addr;
+
+		if (ad->type != PCIFIX_ADDR_VIRTIO_SERIAL || ad->port <= 0)
+			continue;
+		for (k = 0; k < n; k++)
+			if (v[k].index == (ad->controller < 0 ? 0 : ad->controller) &&
+			    (size_t)ad->port < v[k].nports)
+				v[k].used[ad->port] = 1;
+	}
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < dom->ndevs; i++) {
+			const struct pcifix_device *d = &dom->devs[i];
+			size_t first = pass == 0 ? 0 : 1, p = 0;
+			bool named = d->addr.type == PCIFIX_ADDR_VIRTIO_SERIAL;
+			long long want = d->addr.controller < 0 ? 0 : d->addr.controller;
+			long long idx = 0;
+
+			if (!vs_wants_port(d, pass == 0 ? PCIFIX_KIND_CONSOLE : PCIFIX_KIND_CHANNEL))
+				continue;
+			for (k = 0; k < n; k++) {
+				if (named && v[k].index != want)
+					continue;
+				for (p = named ? 1 : first; p < v[k].nports && v[k].used[p]; p++)
+					;
+				if (p < v[k].nports || named)
+					break;
+			}
+			if (k < n && p < v[k].nports) {
+				v[k].used[p] = 1;
+				continue;
+			}
+			if (named)
+				continue;       /* libvirt refuses it: no free port there */
+			while (pcifix_plan_find_ctrl(c->plan, "virtio-serial", idx) != NULL)
+				idx++;
+			pcifix_actx_add_controller(c, "virtio-serial", idx, NULL);
+			vs_add(&v, &n, &cap, idx, -1);
+			v[n - 1].used[first] = 1;
+		}
+	for (k = 0; k < n; k++)
+		free(v[k].used);
+	free(v);
+}
+
 int
 pcifix_add_implicit_devices(struct pcifix_actx *c)
 {
@@ -299,6 +393,7 @@ pcifix_add_implicit_devices(struct pcifix_actx *c)
 	    add_disk_controllers(c, "sata", "sata", 6, NULL) < 0)
 		return -1;
 	add_virtio_serial_controllers(c);
+	autoadd_virtio_serial(c);
 	if (graphics && !video) {
 		struct pcifix_adev *a = pcifix_plan_new_adev(plan);
 

@@ -143,6 +143,7 @@ struct pcifix_address {
 	unsigned line;                       /* its line; 0 when there is none */
 	bool has_slot;                       /* slot= written (CHV: domain alone picks a segment) */
 	long long controller;    /* drive/virtio-serial controller=; -1: absent or not a number */
+	long long port;          /* virtio-serial port=; -1: absent or not a number */
 	long long zpci_uid;      /* s390x <zpci uid fid/>; -1 when not written */
 	long long zpci_fid;
 	struct pcifix_node *zpci;            /* the <zpci> element, or NULL */
@@ -174,6 +175,7 @@ struct pcifix_device {
 	/* Controllers only. */
 	long long index;         /* -1 when not written */
 	const char *model_name;  /* <model name='...'/> */
+	long long ports;         /* virtio-serial ports=; -1: not written */
 	struct pcifix_ctrl_target target;
 	/* Hostdevs only: host PCI address, as written. */
 	struct pcifix_pci_addr host_addr;

@@ -196,6 +196,7 @@ parse_address(struct build *b, struct pcifix_node *n, struct pcifix_address *a)
 	a->type = PCIFIX_ADDR_OTHER;
 	a->has_slot = pcifix_node_attr(n, "slot") != NULL;
 	a->controller = uint_or_none(pcifix_node_attr(n, "controller"));
+	a->port = uint_or_none(pcifix_node_attr(n, "port"));
 	if (type == NULL)
 		return 0;  /* libvirt ignores an <address> without a type */
 	for (i = 0; i < sizeof(addr_types) / sizeof(addr_types[0]); i++)
@@ -221,6 +222,7 @@ parse_controller(struct build *b, struct pcifix_device *d)
 	number_attr_base(b, n, "index", 10, INT_MAX, -1, &d->index);
 	m = pcifix_node_child(n, "model");
 	d->model_name = m ? pcifix_node_attr(m, "name") : NULL;
+	d->ports = uint_or_none(pcifix_node_attr(n, "ports"));
 	d->target.chassis_nr = d->target.chassis = d->target.port = -1;
 	d->target.bus_nr = d->target.index = d->target.numa_node = -1;
 	d->usb_master = pcifix_node_child(n, "master") != NULL;
@@ -305,7 +307,7 @@ add_device(struct build *b, struct pcifix_node *n, enum pcifix_kind k, size_t *c
 	if (addr)
 		parse_address(b, addr, &d->addr);
 	else
-		d->addr.controller = -1;
+		d->addr.controller = d->addr.port = -1;
 	flag = pcifix_node_child(n, "boot");
 	d->boot_first = flag && pcifix_streq(pcifix_node_attr(flag, "order"), "1");
 	flag = k == PCIFIX_KIND_VIDEO ? pcifix_node_child(n, "model") : NULL;
