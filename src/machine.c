@@ -99,7 +99,7 @@ static const struct pcifix_machine rows[] = {
 	{
 		/* Like aarch64, but with a memballoon, and piix3-uhci for a bare USB. */
 		.family = "virt",
-		.arches = { "riscv64" },
+		.arches = { "riscv64", "riscv32" },
 		.names = { "virt", "virt-*" },
 		.is_default = true,
 		.assign = pcifix_assign,
@@ -184,6 +184,21 @@ static const struct pcifix_machine rows[] = {
 		/* Other 32-bit PowerPC boards (mac99, ppce500...): the same, no IDE. */
 		.family = "ppc",
 		.arches = { "ppc" },
+		.assign = pcifix_assign,
+		.root_model = "pci-root",
+		.implicit_usb = "piix3-uhci",
+		.implicit_memballoon = true,
+		.default_nic = "rtl8139",
+		.default_video = "cirrus",
+		.default_usb = "piix3-uhci",
+		.default_scsi = "lsilogic",
+		.expansion_slot = true,
+	},
+	{
+		/* Alpha and SuperH boards: libvirt gives the arch a plain pci-root too. */
+		.family = "pci-root",
+		.arches = { "alpha", "sh4" },
+		.is_default = true,
 		.assign = pcifix_assign,
 		.root_model = "pci-root",
 		.implicit_usb = "piix3-uhci",
