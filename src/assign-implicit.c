@@ -373,7 +373,8 @@ pcifix_add_implicit_devices(struct pcifix_actx *c)
 		pcifix_actx_add_controller(c, "usb", 0, t->implicit_usb);
 	if (t->implicit_sata)
 		maybe_add_controller(c, "sata", 0, NULL);
-	maybe_add_controller(c, "pci", 0, t->root_model);   /* s390x too: QEMU has zPCI */
+	if (!t->root_if_written)          /* s390x too: QEMU has zPCI */
+		maybe_add_controller(c, "pci", 0, t->root_model);
 	for (i = 0; i < plan->ndevs; i++) {
 		balloon |= plan->devs[i]->kind == PCIFIX_KIND_MEMBALLOON;
 		video |= plan->devs[i]->kind == PCIFIX_KIND_VIDEO;

@@ -409,6 +409,7 @@ struct pcifix_machine {
 	bool pcie_expander_bus;          /* ... and a pcie-expander-bus */
 	bool zpci_functions;             /* s390x: each PCI function is a zPCI device of its own,
 					    found without function 0: no function-zero rule */
+	bool root_if_written;            /* libvirt adds no root bus: PCI only under a written one */
 	bool builtin_ide;                /* IDE controller 0 is the board's own, off PCI (g3beige) */
 	bool sees_each_function;         /* the guest finds a function without function 0
 					    (pseries): function-zero-pseries, not function-zero */
@@ -593,6 +594,8 @@ int pcifix_assign_zpci(struct pcifix_actx *c);
 /* lint-libvirt.c */
 int pcifix_lint_controllers(struct pcifix_actx *c);
 int pcifix_lint_ide(struct pcifix_actx *c);
+/* Versatile/PB: a device that needs PCI and no PCI controller written; 0 or -1. */
+int pcifix_lint_no_root(struct pcifix_actx *c);
 /* zPCI ids libvirt rejects: uid 0, a uid or fid written twice, <zpci> off s390x. */
 int pcifix_lint_zpci(struct pcifix_actx *c);
 

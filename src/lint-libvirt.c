@@ -30,6 +30,33 @@ numa_node_ok(struct pcifix_actx *c, struct pcifix_adev *a)
 	return false;
 }
 
+/*
+ * Versatile/PB: libvirt adds a root bus only below PCI controllers the file
+ * writes (it fills the indexes from 0); without any, no device can take PCI
+ * (libvirt's words).
+ */
+int
+pcifix_lint_no_root(struct pcifix_actx *c)
+{
+	struct pcifix_plan *plan = c->plan;
+	size_t i;
+
+	for (i = 0; i < plan->nctrls; i++)
+		if (pcifix_adev_is_pci_ctrl(plan->ctrls[i]))
+			return 0;
+	for (i = 0; i < plan->ndevs; i++) {
+		const struct pcifix_adev *a = plan->devs[i];
+
+		if (a->flags && a->state != PCIFIX_A_OTHER) {
+			pcifix_actx_report(c, a, PCIFIX_R_PCI_CAPACITY, pcifix_xstrdup(
+				"No PCI buses available: on this machine libvirt adds no root "
+				"bus; write <controller type='pci' index='0' model='pci-root'/>"));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* IDE: only the board's single controller (index 0): the PIIX3's, or g3beige's own. */
 int
 pcifix_lint_ide(struct pcifix_actx *c)

@@ -195,6 +195,23 @@ static const struct pcifix_machine rows[] = {
 		.expansion_slot = true,
 	},
 	{
+		/*
+		 * ARM Versatile/PB: PCI only under a pci-root the file writes
+		 * (libvirt adds none); no USB or balloon of its own.
+		 */
+		.family = "versatilepb",
+		.arches = { "armv7l", "armv6l" },
+		.names = { "versatilepb" },
+		.assign = pcifix_assign,
+		.root_model = "pci-root",
+		.root_if_written = true,
+		.default_nic = "scm91c111",
+		.default_video = "cirrus",
+		.default_usb = "piix3-uhci",
+		.default_scsi = "lsilogic",
+		.expansion_slot = true,
+	},
+	{
 		/* Alpha and SuperH boards: libvirt gives the arch a plain pci-root too. */
 		.family = "pci-root",
 		.arches = { "alpha", "sh4" },
