@@ -301,6 +301,27 @@ check_hotplug(const struct pcifix_plan *plan, struct pcifix_adev **v, size_t n,
 				     "per device you may hot-plug, then run pcifix again");
 }
 
+/* NIC models libvirt does not name: placed as PCI Express, which the user may not expect. */
+static void
+check_models(const struct pcifix_plan *plan, struct pcifix_diags *diags)
+{
+	size_t i;
+
+	if (plan->machine == NULL || plan->machine->virt == PCIFIX_VIRT_CH)
+		return;
+	for (i = 0; i < plan->ndevs; i++) {
+		const struct pcifix_adev *a = plan->devs[i];
+
+		if (a->dev == NULL || a->kind != PCIFIX_KIND_INTERFACE || a->dev->model == NULL ||
+		    pcifix_streq(a->type, "hostdev") || pcifix_nic_model_known(a->dev->model))
+			continue;
+		pcifix_diag_device(diags, PCIFIX_R_UNKNOWN_MODEL, plan->dom->doc->file, a->dev,
+				   false, NULL, pcifix_xasprintf(
+				   "libvirt 9.0 does not name NIC model '%s' and places it as a "
+				   "PCI Express device; pcifix does the same", a->dev->model));
+	}
+}
+
 void
 pcifix_check(const struct pcifix_plan *plan, const struct pcifix_opts *opts, bool complete,
 	     struct pcifix_diags *diags, struct pcifix_edits *edits)
@@ -309,6 +330,7 @@ pcifix_check(const struct pcifix_plan *plan, const struct pcifix_opts *opts, boo
 	size_t n = 0, i;
 
 	check_address_types(plan, opts, diags, edits);
+	check_models(plan, diags);
 	/*
 	 * The rest needs every address the guest will have, and the machine's
 	 * chipset: not after a failed assignment, nor on a machine pcifix

@@ -106,6 +106,9 @@ static const struct pcifix_rule rule_table[PCIFIX_R__COUNT] = {
 	[PCIFIX_R_NOT_ASSIGNED] = { .id = "not-assigned", .severity = PCIFIX_SEVERITY_NOTE, .class = PCIFIX_CLASS_PROBLEM,
 	  .summary = "pcifix does not assign addresses for this hypervisor or machine yet; "
 		     "the file is left as it is" },
+	[PCIFIX_R_UNKNOWN_MODEL] = { .id = "unknown-model", .severity = PCIFIX_SEVERITY_NOTE, .class = PCIFIX_CLASS_PROBLEM,
+	  .summary = "a NIC model libvirt does not name (QEMU may know it, or it is a typo): "
+		     "placed as PCI Express, as libvirt does" },
 };
 
 const struct pcifix_rule *

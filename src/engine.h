@@ -425,6 +425,8 @@ size_t pcifix_machine_rows(const struct pcifix_machine **v);
 bool pcifix_device_is_virtio(enum pcifix_kind kind, const char *type, const char *model,
 			     const char *bus);
 /* libvirt's connect flags for a device; 0: it takes no PCI address. */
+/* Whether libvirt 9.0 names this NIC model (case aside); one it does not is PCI Express. */
+bool pcifix_nic_model_known(const char *model);
 unsigned pcifix_device_flags(enum pcifix_kind kind, const char *type, const char *model,
 			     const char *bus, bool pcie_root);
 
@@ -594,6 +596,8 @@ int pcifix_assign_zpci(struct pcifix_actx *c);
 /* lint-libvirt.c */
 int pcifix_lint_controllers(struct pcifix_actx *c);
 int pcifix_lint_ide(struct pcifix_actx *c);
+/* A usb-net NIC without an address (libvirt 9.0 refuses it); 0 or -1. */
+int pcifix_lint_usb_net(struct pcifix_actx *c);
 /* Versatile/PB: a device that needs PCI and no PCI controller written; 0 or -1. */
 int pcifix_lint_no_root(struct pcifix_actx *c);
 /* zPCI ids libvirt rejects: uid 0, a uid or fid written twice, <zpci> off s390x. */

@@ -146,7 +146,23 @@ static const struct flag_rule flag_rules[] = {
 	{ PCIFIX_KIND_INTERFACE, "igb", F_PCIE, 0 },
 	{ PCIFIX_KIND_INTERFACE, "usb-net", F_NONE, 0 },
 	{ PCIFIX_KIND_INTERFACE, "spapr-vlan", F_NONE, 0 },   /* the spapr-vio bus */
-	{ PCIFIX_KIND_INTERFACE, NULL, F_PCI, 0 },
+	/* The other models libvirt 9.0 names are conventional PCI... */
+	{ PCIFIX_KIND_INTERFACE, "rtl8139", F_PCI, 0 },
+	{ PCIFIX_KIND_INTERFACE, "e1000", F_PCI, 0 },
+	{ PCIFIX_KIND_INTERFACE, "netfront", F_PCI, 0 },
+	{ PCIFIX_KIND_INTERFACE, "vlance", F_PCI, 0 },
+	{ PCIFIX_KIND_INTERFACE, "vmxnet", F_PCI, 0 },
+	{ PCIFIX_KIND_INTERFACE, "vmxnet2", F_PCI, 0 },
+	{ PCIFIX_KIND_INTERFACE, "vmxnet3", F_PCI, 0 },
+	{ PCIFIX_KIND_INTERFACE, "Am79C970A", F_PCI, 0 },
+	{ PCIFIX_KIND_INTERFACE, "Am79C973", F_PCI, 0 },
+	{ PCIFIX_KIND_INTERFACE, "82540EM", F_PCI, 0 },
+	{ PCIFIX_KIND_INTERFACE, "82545EM", F_PCI, 0 },
+	{ PCIFIX_KIND_INTERFACE, "82543GC", F_PCI, 0 },
+	{ PCIFIX_KIND_INTERFACE, "lan9118", F_PCI, 0 },
+	{ PCIFIX_KIND_INTERFACE, "scm91c111", F_PCI, 0 },   /* libvirt's spelling */
+	/* ... and one it does not name is PCI Express (pcnet, ne2k_pci, a typo). */
+	{ PCIFIX_KIND_INTERFACE, NULL, F_PCIE, 0 },
 	{ PCIFIX_KIND_SOUND, "es1370", F_PCI, 0 },
 	{ PCIFIX_KIND_SOUND, "ac97", F_PCI, 0 },
 	{ PCIFIX_KIND_SOUND, "ich6", F_PCI, 0 },
@@ -236,6 +252,18 @@ rule_matches(const struct flag_rule *r, enum pcifix_kind kind, const char *model
 	if (kind == PCIFIX_KIND_INTERFACE)
 		return r->model == NULL || (model != NULL && strcasecmp(r->model, model) == 0);
 	return model_is(r->model, model);
+}
+
+bool
+pcifix_nic_model_known(const char *model)
+{
+	size_t i;
+
+	for (i = 0; model && i < sizeof(flag_rules) / sizeof(flag_rules[0]); i++)
+		if (flag_rules[i].kind == PCIFIX_KIND_INTERFACE && flag_rules[i].model &&
+		    strcasecmp(flag_rules[i].model, model) == 0)
+			return true;
+	return false;
 }
 
 /* Whether the device is a virtio one (on s390x it then uses ccw, not PCI). */
