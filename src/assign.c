@@ -333,7 +333,7 @@ attempt(struct pcifix_actx *c)
 		if (pcifix_adev_is_pci_ctrl(plan->ctrls[i]) && plan->ctrls[i]->index > c->max_idx)
 			c->max_idx = (int)plan->ctrls[i]->index;
 	pcifix_compute_flags(c);
-	if ((c->t->root_if_written && pcifix_lint_no_root(c) < 0) || pcifix_lint_usb_net(c) < 0)
+	if ((c->t->root_if_written && pcifix_lint_no_root(c) < 0) || pcifix_lint_models(c) < 0)
 		return -1;
 	if (c->t->ccw && !pcifix_ccw_devices(c)) {
 		plan->no_pci = true;   /* every device uses ccw: nothing to do */

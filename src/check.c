@@ -55,6 +55,10 @@ unfit_address(const struct pcifix_device *d)
 			return NULL;
 		return pcifix_xasprintf("Unsupported address type '%s' with mediated device "
 					"model '%s'", tn, d->model);
+	case PCIFIX_KIND_VIDEO:
+		if (!pcifix_streq(d->model, "ramfb"))
+			return NULL;
+		return pcifix_xstrdup("address not supported for video type ramfb");
 	case PCIFIX_KIND_IOMMU:
 		if (!pcifix_streq(d->model, "virtio") || t == PCIFIX_ADDR_PCI)
 			return NULL;

@@ -596,8 +596,8 @@ int pcifix_assign_zpci(struct pcifix_actx *c);
 /* lint-libvirt.c */
 int pcifix_lint_controllers(struct pcifix_actx *c);
 int pcifix_lint_ide(struct pcifix_actx *c);
-/* A usb-net NIC without an address (libvirt 9.0 refuses it); 0 or -1. */
-int pcifix_lint_usb_net(struct pcifix_actx *c);
+/* lint-models.c: a model libvirt 9.0 does not know, or cannot place without an address. */
+int pcifix_lint_models(struct pcifix_actx *c);
 /* Versatile/PB: a device that needs PCI and no PCI controller written; 0 or -1. */
 int pcifix_lint_no_root(struct pcifix_actx *c);
 /* zPCI ids libvirt rejects: uid 0, a uid or fid written twice, <zpci> off s390x. */

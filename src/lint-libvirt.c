@@ -57,29 +57,6 @@ pcifix_lint_no_root(struct pcifix_actx *c)
 	return 0;
 }
 
-/* libvirt 9.0 has no address to give a usb-net NIC written without one. */
-int
-pcifix_lint_usb_net(struct pcifix_actx *c)
-{
-	size_t i;
-	int rc = 0;
-
-	for (i = 0; i < c->plan->ndevs; i++) {
-		const struct pcifix_adev *a = c->plan->devs[i];
-
-		if (a->kind != PCIFIX_KIND_INTERFACE || a->dev == NULL || a->dev->model == NULL ||
-		    strcasecmp(a->dev->model, "usb-net") != 0 ||
-		    a->dev->addr.type != PCIFIX_ADDR_ABSENT)
-			continue;
-		pcifix_actx_report(c, a, PCIFIX_R_PCI_CAPACITY, pcifix_xstrdup(
-			"Cannot automatically add a new PCI bus for a device with connect flags 00: "
-			"libvirt 9.0 gives a usb-net NIC no address of its own; write "
-			"<address type='usb' bus='0' port='N'/>"));
-		rc = -1;
-	}
-	return rc;
-}
-
 /* IDE: only the board's single controller (index 0): the PIIX3's, or g3beige's own. */
 int
 pcifix_lint_ide(struct pcifix_actx *c)
