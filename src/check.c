@@ -145,6 +145,19 @@ check_address_types(const struct pcifix_plan *plan, const struct pcifix_opts *op
 	}
 }
 
+/* Whether the functions v[i..j) are all one USB companion set (USB controllers of one index). */
+static bool
+usb_set_slot(struct pcifix_adev **v, size_t i, size_t j)
+{
+	size_t k;
+
+	for (k = i; k < j; k++)
+		if (v[k]->kind != PCIFIX_KIND_CONTROLLER || !pcifix_streq(v[k]->type, "usb") ||
+		    v[k]->index != v[i]->index)
+			return false;
+	return true;
+}
+
 /* Slots whose functions a guest or QEMU will not accept as they are. */
 static void
 check_slots(const struct pcifix_plan *plan, struct pcifix_adev **v, size_t n,
@@ -184,6 +197,15 @@ check_slots(const struct pcifix_plan *plan, struct pcifix_adev **v, size_t n,
 			if (g)
 				pcifix_diag_set_hint(g, "put a device at function 0 of this slot, "
 						     "or move this one to function 0 of a free slot");
+			/*
+			 * A USB2 companion set: libvirt itself leaves such a gap (on
+			 * q35 it moves the first companion to 00:1a when 00:1d is
+			 * partly taken) and defines the result, so warn, don't
+			 * refuse, unless -W error.
+			 */
+			if (g && usb_set_slot(v, i, j) && g->severity == PCIFIX_SEVERITY_ERROR &&
+			    !(diags->lint && diags->lint->werror))
+				g->severity = PCIFIX_SEVERITY_WARNING;
 			continue;
 		}
 		if (f0 && j - i > 1 && f0->multi == PCIFIX_TRI_OFF) {

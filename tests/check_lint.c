@@ -118,6 +118,34 @@ START_TEST(test_function_zero)
 }
 END_TEST
 
+/* A slot of one USB companion set without function 0: libvirt makes such slots, so a warning. */
+START_TEST(test_function_zero_usb_set)
+{
+	struct fixture f;
+	struct pcifix_adev *a;
+	unsigned fn;
+
+	setup(&f, "x86_64", "q35");
+	for (fn = 1; fn <= 7; fn += 6) {
+		a = dev_at(&f, PCIFIX_KIND_CONTROLLER, 0, 0x1d, fn, PCIFIX_TRI_ABSENT);
+		a->type = "usb";
+		a->index = 0;
+	}
+	ck_assert_uint_eq(fired(&f, PCIFIX_R_FUNCTION_ZERO), 1);
+	ck_assert_int_eq(f.diags.v[0].severity, PCIFIX_SEVERITY_WARNING);
+	/* -W error keeps it an error. */
+	f.lint.werror = true;
+	ck_assert_uint_eq(fired(&f, PCIFIX_R_FUNCTION_ZERO), 1);
+	ck_assert_int_eq(f.diags.v[0].severity, PCIFIX_SEVERITY_ERROR);
+	f.lint.werror = false;
+	/* Anything else in the slot: an error. */
+	dev_at(&f, PCIFIX_KIND_SOUND, 0, 0x1d, 3, PCIFIX_TRI_ABSENT);
+	ck_assert_uint_eq(fired(&f, PCIFIX_R_FUNCTION_ZERO), 1);
+	ck_assert_int_eq(f.diags.v[0].severity, PCIFIX_SEVERITY_ERROR);
+	teardown(&f);
+}
+END_TEST
+
 START_TEST(test_multifunction)
 {
 	struct fixture f;
@@ -245,6 +273,7 @@ lint_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_function_zero);
+	tcase_add_test(tc, test_function_zero_usb_set);
 	tcase_add_test(tc, test_multifunction);
 	tcase_add_test(tc, test_partial_hostdev);
 	tcase_add_test(tc, test_hotplug_capacity);
