@@ -218,8 +218,9 @@ new_device_xml(const struct pcifix_adev *a)
 		pcifix_buf_printf(&b, "<memballoon model='%s'>", a->model);
 		break;
 	case PCIFIX_KIND_VIDEO:
-		pcifix_buf_printf(&b, "<video>\n\t<model type='%s' vram='16384' heads='1' "
-				  "primary='yes'/>", a->model);
+		/* libvirt's default video RAM: none for virtio, 16 MiB for the VGA kinds. */
+		pcifix_buf_printf(&b, "<video>\n\t<model type='%s'%s heads='1' primary='yes'/>",
+				  a->model, pcifix_streq(a->model, "virtio") ? "" : " vram='16384'");
 		break;
 	default:
 		pcifix_buf_printf(&b, "<%s>", pcifix_kind_name(a->kind));
