@@ -50,7 +50,13 @@ sort_disks(struct pcifix_actx *c)
 	k = pcifix_xcalloc(n, sizeof(*k));
 	buses = pcifix_xcalloc(n, sizeof(*buses));
 	for (i = 0; i < n; i++) {
-		const char *bus = v[i]->bus ? v[i]->bus : "";
+		/*
+		 * libvirt inserts each disk by the bus as written: one without
+		 * bus= is grouped with the others without, although it later takes
+		 * the bus its name implies.
+		 */
+		const char *bus = v[i]->bus && !(v[i]->dev && v[i]->dev->bus_implied) ?
+				  v[i]->bus : "";
 
 		/* Few distinct buses: a short linear lookup. */
 		for (j = 0; j < nbus && strcmp(buses[j], bus) != 0; j++)

@@ -293,11 +293,12 @@ vs_wants_port(const struct pcifix_device *d, enum pcifix_kind kind)
 
 /*
  * libvirt hands out virtio-serial ports before PCI addresses: written ports
- * are reserved, then each virtio console (port 0 allowed) and each virtio
- * channel (from port 1) without a port takes the first free one of the
- * controllers in list order, or of the controller its address names.  When
- * every port is taken it adds a controller at the lowest free index, at the
- * end of the controller list, and that one takes a PCI address too.
+ * are reserved, then each virtio channel without a port takes the first free
+ * one from port 1 of the controllers in list order, or of the controller its
+ * address names (a virtio console only when its address names one: else it
+ * gets port 0, which is never marked taken).  When every port is taken it
+ * adds a controller at the lowest free index, at the end of the controller
+ * list, and that one takes a PCI address too.
  */
 static void
 autoadd_virtio_serial(struct pcifix_actx *c)
@@ -331,6 +332,12 @@ autoadd_virtio_serial(struct pcifix_actx *c)
 			long long idx = 0;
 
 			if (!vs_wants_port(d, pass == 0 ? PCIFIX_KIND_CONSOLE : PCIFIX_KIND_CHANNEL))
+				continue;
+			/*
+			 * A console libvirt places itself gets port 0, which it never
+			 * marks as taken: it uses up nothing.
+			 */
+			if (pass == 0 && !named)
 				continue;
 			for (k = 0; k < n; k++) {
 				if (named && v[k].index != want)

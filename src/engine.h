@@ -183,6 +183,7 @@ struct pcifix_device {
 	bool usb_master;         /* controllers: has <master> (a USB companion) */
 	bool primary;            /* video: <model primary='yes'/> */
 	bool boot_first;         /* <boot order='1'/> */
+	bool bus_implied;        /* disks: no bus= written; `bus` comes from the target name */
 };
 
 enum pcifix_virt {

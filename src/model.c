@@ -301,8 +301,10 @@ add_device(struct build *b, struct pcifix_node *n, enum pcifix_kind k, size_t *c
 	d->bus = path_value(n, kd->bus);
 	d->name = path_value(n, kd->name);
 	d->driver = path_value(n, kd->driver);
-	if (k == PCIFIX_KIND_DISK && d->bus == NULL)
+	if (k == PCIFIX_KIND_DISK && d->bus == NULL) {
 		d->bus = disk_bus_from_name(d->type, d->name);
+		d->bus_implied = true;
+	}
 	addr = pcifix_node_child(n, "address");
 	if (addr)
 		parse_address(b, addr, &d->addr);

@@ -1079,8 +1079,71 @@ def new_domain_other(seed, i, name, arch):
 
 def make_domain(seed, i, name, arch):
     if arch == 'x86_64':
-        return new_domain(seed, i, name)
-    return new_domain_other(seed, i, name, arch)
+        d = new_domain(seed, i, name)
+    else:
+        d = new_domain_other(seed, i, name, arch)
+    corpus_lessons(d, random.Random('%s:%d:%s:lessons' % (seed, i, name)))
+    return d
+
+
+# ---------------------------------------------------------------------------
+# What libvirt's own test suite taught (tests/libvirt-corpus.sh): shapes the
+# makers above never wrote.  Drawn from a stream of their own, so the rest of
+# a domain is what it was before.
+
+DISK_PREFIX_BUS = {'vd': 'virtio', 'sd': 'scsi', 'hd': 'ide'}
+
+
+def lesson_disks_without_bus(d, r):
+    # <target dev='vda'/>: libvirt takes the bus from the name
+    for e in d.devs:
+        t = e.find('target') if e.tag == 'disk' else None
+        if t is None or r.random() < 0.5:
+            continue
+        dev, bus = t.get('dev') or '', t.get('bus')
+        if DISK_PREFIX_BUS.get(dev[:2]) == bus:
+            t.attrs = [(k, v) for k, v in t.attrs if k != 'bus']
+
+
+def lesson_channels(d, r):
+    # enough virtio channels (and consoles) to fill a virtio-serial controller
+    if d.arch == 's390x':
+        return
+    for _ in range(r.randint(20, 45)):
+        d.add(mk_channel(d), 'channel')
+    for _ in range(r.randint(0, 2)):
+        d.add(mk_console(d), 'console')
+
+
+def lesson_console_twin(d, r):
+    # a console that is serial 0 again
+    if d.arch == 's390x' or d.count.get('serial-twin'):
+        return
+    d.add(E('serial', [('type', 'pty')], [E('target', [('port', '0')])]), 'serial-twin')
+    d.add(E('console', [('type', 'pty')], [E('target', [('type', 'serial'), ('port', '0')])]),
+          'console-twin')
+
+
+def lesson_mdev(d, r):
+    # a mediated device: vfio-pci ones take a PCI address
+    if d.arch != 'x86_64':
+        return
+    for _ in range(r.randint(1, 2)):
+        u = '%08x-%04x-4%03x-8%03x-%012x' % (r.getrandbits(32), r.getrandbits(16),
+                                              r.getrandbits(12), r.getrandbits(12),
+                                              r.getrandbits(48))
+        d.add(E('hostdev', [('mode', 'subsystem'), ('type', 'mdev'), ('model', 'vfio-pci')],
+                [E('source', [], [E('address', [('uuid', u)])])]), 'mdev')
+
+
+LESSONS = [(lesson_disks_without_bus, 0.3), (lesson_channels, 0.08),
+           (lesson_console_twin, 0.2), (lesson_mdev, 0.1)]
+
+
+def corpus_lessons(d, r):
+    for lesson, p in LESSONS:
+        if r.random() < p:
+            lesson(d, r)
 
 
 # ---------------------------------------------------------------------------
