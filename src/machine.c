@@ -14,6 +14,16 @@
  * knows but leaves alone.  Adding a machine is adding a row (and, for a
  * chipset that pins devices, a chipset in chipset.c).
  */
+/*
+ * A board libvirt gives a plain pci-root (PowerPC but pseries, Alpha,
+ * SuperH): conventional PCI, its implicit USB controller (the model also
+ * for a <controller type='usb'/> without one) and a memballoon.
+ */
+#define PLAIN_PCI_BOARD(usb, video) \
+	.assign = pcifix_assign, .root_model = "pci-root", .implicit_usb = (usb), \
+	.implicit_memballoon = true, .default_nic = "rtl8139", .default_video = (video), \
+	.default_usb = (usb), .default_scsi = "lsilogic", .expansion_slot = true
+
 static const struct pcifix_machine rows[] = {
 	{
 		.family = "cloud-hypervisor",
@@ -135,15 +145,7 @@ static const struct pcifix_machine rows[] = {
 		.family = "ppc",
 		.arches = { "ppc64" },
 		.names = { "g3beige" },
-		.assign = pcifix_assign,
-		.root_model = "pci-root",
-		.implicit_usb = "qemu-xhci",
-		.implicit_memballoon = true,
-		.default_nic = "rtl8139",
-		.default_video = "vga",
-		.default_usb = "qemu-xhci",
-		.default_scsi = "lsilogic",
-		.expansion_slot = true,
+		PLAIN_PCI_BOARD("qemu-xhci", "vga"),
 		.builtin_ide = true,
 	},
 	{
@@ -153,15 +155,7 @@ static const struct pcifix_machine rows[] = {
 		 */
 		.family = "ppc",
 		.arches = { "ppc64" },
-		.assign = pcifix_assign,
-		.root_model = "pci-root",
-		.implicit_usb = "qemu-xhci",
-		.implicit_memballoon = true,
-		.default_nic = "rtl8139",
-		.default_video = "vga",
-		.default_usb = "qemu-xhci",
-		.default_scsi = "lsilogic",
-		.expansion_slot = true,
+		PLAIN_PCI_BOARD("qemu-xhci", "vga"),
 	},
 	{
 		/* 32-bit PowerPC's default board, with its IDE on the board. */
@@ -169,30 +163,14 @@ static const struct pcifix_machine rows[] = {
 		.arches = { "ppc" },
 		.names = { "g3beige" },
 		.is_default = true,
-		.assign = pcifix_assign,
-		.root_model = "pci-root",
-		.implicit_usb = "piix3-uhci",
-		.implicit_memballoon = true,
-		.default_nic = "rtl8139",
-		.default_video = "cirrus",
-		.default_usb = "piix3-uhci",
-		.default_scsi = "lsilogic",
-		.expansion_slot = true,
+		PLAIN_PCI_BOARD("piix3-uhci", "cirrus"),
 		.builtin_ide = true,
 	},
 	{
 		/* Other 32-bit PowerPC boards (mac99, ppce500...): the same, no IDE. */
 		.family = "ppc",
 		.arches = { "ppc" },
-		.assign = pcifix_assign,
-		.root_model = "pci-root",
-		.implicit_usb = "piix3-uhci",
-		.implicit_memballoon = true,
-		.default_nic = "rtl8139",
-		.default_video = "cirrus",
-		.default_usb = "piix3-uhci",
-		.default_scsi = "lsilogic",
-		.expansion_slot = true,
+		PLAIN_PCI_BOARD("piix3-uhci", "cirrus"),
 	},
 	{
 		/*
@@ -216,15 +194,7 @@ static const struct pcifix_machine rows[] = {
 		.family = "pci-root",
 		.arches = { "alpha", "sh4" },
 		.is_default = true,
-		.assign = pcifix_assign,
-		.root_model = "pci-root",
-		.implicit_usb = "piix3-uhci",
-		.implicit_memballoon = true,
-		.default_nic = "rtl8139",
-		.default_video = "cirrus",
-		.default_usb = "piix3-uhci",
-		.default_scsi = "lsilogic",
-		.expansion_slot = true,
+		PLAIN_PCI_BOARD("piix3-uhci", "cirrus"),
 	},
 	{
 		/* Virtio devices use ccw; PCI (zPCI) only where a device asks or must. */
