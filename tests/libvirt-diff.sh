@@ -19,7 +19,7 @@
 #
 # Environment:
 #   PCIFIX              program under test (default ./src/pcifix)
-#   LIBVIRT_DIFF_ARCHES architectures (default "x86_64 aarch64 riscv64 ppc64";
+#   LIBVIRT_DIFF_ARCHES architectures (default "x86_64 aarch64 riscv64 ppc64 ppc";
 #                       s390x may be added)
 #   LIBVIRT_DIFF_N      domains per architecture (default: 1000 for x86_64,
 #                       300 for the others)
@@ -45,7 +45,7 @@ lv=$here/libvirt/lv-assign
 gen=$here/libvirt/gen.py
 cmp=$here/libvirt/compare.py
 PCIFIX=${PCIFIX:-./src/pcifix}
-ARCHES=${LIBVIRT_DIFF_ARCHES:-x86_64 aarch64 riscv64 ppc64}
+ARCHES=${LIBVIRT_DIFF_ARCHES:-x86_64 aarch64 riscv64 ppc64 ppc}
 SEED=${LIBVIRT_DIFF_SEED:-1}
 SHOW=${LIBVIRT_DIFF_SHOW:-50}
 JOBS=${LIBVIRT_DIFF_JOBS:-$(nproc 2>/dev/null || echo 2)}
@@ -64,6 +64,7 @@ emulator_of() {  # arch -> emulator path
         aarch64) echo /usr/bin/qemu-system-aarch64 ;;
         riscv64) echo /usr/bin/qemu-system-riscv64 ;;
         ppc64) echo /usr/bin/qemu-system-ppc64 ;;
+        ppc) echo /usr/bin/qemu-system-ppc ;;
         s390x) echo /usr/bin/qemu-system-s390x ;;
         *) return 1 ;;
     esac
@@ -72,7 +73,7 @@ package_of() {  # arch -> Debian package with its emulator
     case $1 in
         x86_64) echo qemu-system-x86 ;;
         aarch64) echo qemu-system-arm ;;
-        ppc64) echo qemu-system-ppc ;;
+        ppc64 | ppc) echo qemu-system-ppc ;;
         *) echo qemu-system-misc ;;
     esac
 }

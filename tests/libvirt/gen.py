@@ -630,6 +630,8 @@ ARCHES = {
     'riscv64': ('/usr/bin/qemu-system-riscv64', 'riscv64-', ['virt']),
     'ppc64': ('/usr/bin/qemu-system-ppc64', 'ppc64-',
               ['pseries', 'pseries', 'pseries', 'pseries-7.2', 'pseries-6.2']),
+    # 32-bit PowerPC boards: a plain pci-root, conventional PCI
+    'ppc': ('/usr/bin/qemu-system-ppc', 'ppc-', ['g3beige', 'mac99', 'ppce500']),
     # s390x: virtio devices only, which get ccw addresses (pcifix must leave
     # these domains alone)
     's390x': ('/usr/bin/qemu-system-s390x', 's390x-',
@@ -1077,9 +1079,55 @@ def new_domain_other(seed, i, name, arch):
     return d
 
 
+PPC_POOL = [  # (kind, weight, maker): what a plain-PCI PowerPC board takes
+    ('vdisk', 14, mk_virtio_disk),
+    ('scsi', 4, lambda d: mk_bus_disk(d, 'scsi')),
+    ('iface', 14, lambda d: mk_iface(d, model=d.r.choice(['virtio', 'virtio', 'rtl8139',
+                                                          'e1000', None]))),
+    ('sound', 2, mk_sound),
+    ('rng', 3, mk_rng),
+    ('input', 4, mk_input),
+    ('scsictl', 3, mk_scsi_ctrl),
+    ('vserial', 2, mk_vserial_ctrl),
+    ('console', 2, mk_console),
+    ('channel', 3, mk_channel),
+    ('pcictl', 3, None),
+    ('hostdev', 4, mk_hostdev),
+    ('fs', 2, mk_fs),
+    ('vsock', 1, mk_vsock),
+    ('pciserial', 1, mk_pci_serial),
+]
+
+
+def new_domain_ppc(seed, i, name):
+    r = random.Random('%s:%d:%s' % (seed, i, name))
+    machine = r.choice(ARCHES['ppc'][2])
+    uuid = '%08x-%04x-4%03x-8%03x-%012x' % (r.getrandbits(32), r.getrandbits(16),
+                                            r.getrandbits(12), r.getrandbits(12), i)
+    d = Dom(r, name, uuid, False, machine, 'ppc')
+    d.compact = r.random() < 0.2
+    d.quote = "'" if r.random() < 0.85 else '"'
+    d.pool = PPC_POOL
+    if machine == 'g3beige' and r.random() < 0.4:
+        d.add(mk_bus_disk(d, 'ide'), 'ide')     # its IDE is on the board
+    if r.random() < 0.6:
+        m = E('model', [('type', r.choice(['vga', 'cirrus', 'virtio', 'bochs']))])
+        d.add(E('video', [], [m]), 'video')
+    add_user_pci_controllers(d)
+    add_random_devices(d, int(r.triangular(0, 36, 6)))
+    add_balloon(d)
+    if r.random() < 0.3:
+        shuffle_devices(d)
+    ensure_root(d)
+    d.big = False
+    return d
+
+
 def make_domain(seed, i, name, arch):
     if arch == 'x86_64':
         d = new_domain(seed, i, name)
+    elif arch == 'ppc':
+        d = new_domain_ppc(seed, i, name)
     else:
         d = new_domain_other(seed, i, name, arch)
     corpus_lessons(d, random.Random('%s:%d:%s:lessons' % (seed, i, name)))
